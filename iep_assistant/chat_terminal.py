@@ -1,0 +1,51 @@
+"""A terminal chat with the running assistant, through the same signed channel."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+from iep_assistant.config import Settings
+from iep_assistant.message_input import check_message
+from iep_assistant.protocol import TROUBLE_TEXT, Button
+from iep_assistant.rasa_client import AssistantUnavailable, RasaClient
+
+
+def _show(text: str, buttons: tuple[Button, ...]) -> None:
+    print(f"bot> {text}")
+    for number, button in enumerate(buttons, 1):
+        print(f"     [{number}] {button.title}")
+
+
+async def chat(settings: Settings, as_user: str | None = None) -> int:
+    """Read questions from the terminal until end of input; number picks a button."""
+    client = RasaClient(settings.rasa_url, settings.channel_secret)
+    sender = as_user or "terminal-" + secrets.token_urlsafe(16)
+    metadata = {"channel": "slack", "conversation": "dm"} if as_user else {"channel": "terminal"}
+    who = f" as {as_user}" if as_user else ""
+    print(f"Chatting with IEP Assistant{who}. Type a question; Ctrl-D to leave.")
+    buttons: tuple[Button, ...] = ()
+    try:
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                print()
+                return 0
+            if line.strip().isdigit() and 0 < int(line) <= len(buttons):
+                line = buttons[int(line) - 1].payload
+            checked = check_message(line)
+            if not checked.ok:
+                print(f"bot> {checked.problem}")
+                continue
+            try:
+                messages = await client.send(sender, checked.text, metadata)
+            except AssistantUnavailable:
+                print(f"bot> {TROUBLE_TEXT}")
+                continue
+            buttons = ()
+            for message in messages:
+                _show(message.text, message.buttons)
+                buttons = message.buttons or buttons
+    finally:
+        await client.aclose()

@@ -1,0 +1,243 @@
+"""`iep-assistant`: the admin command line.
+
+Each command is a small function here that calls into the module that does the
+work; errors a person can fix are printed as one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from iep_assistant.config import PROJECT_ROOT, ConfigError, Settings, load_settings
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem the person running the command can fix; printed as one line."""
+
+
+def _settings() -> Settings:
+    from iep_assistant.local_secrets import with_local_secrets
+
+    return with_local_secrets(load_settings())
+
+
+# --- knowledge ---------------------------------------------------------------------------
+
+
+def cmd_build_training_data(args: argparse.Namespace) -> int:
+    from iep_assistant import training_data
+    from iep_assistant.articles import load_knowledge_base
+
+    kb = load_knowledge_base(load_settings().knowledge_dir)
+    if args.check:
+        stale = training_data.stale_files(kb)
+        if stale:
+            names = ", ".join(str(p) for p in stale)
+            raise CommandError(
+                f"stale generated files: {names}; run `iep-assistant build-training-data`"
+            )
+        print(f"generated training data is up to date ({len(kb)} articles)")
+        return 0
+    changed = training_data.write(kb)
+    print(
+        f"{len(kb)} articles; "
+        + (f"wrote {', '.join(str(p) for p in changed)}" if changed else "training data unchanged")
+    )
+    return 0
+
+
+def cmd_prune_models(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    models = sorted(settings.model_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[: -args.keep]:
+        old.unlink()
+    return 0
+
+
+def cmd_evaluate_knowledge(args: argparse.Namespace) -> int:
+    import dataclasses
+    import secrets
+
+    from iep_assistant import evaluation, stack
+    from iep_assistant.articles import load_knowledge_base
+
+    settings = load_settings()
+    kb = load_knowledge_base(settings.knowledge_dir)
+    try:
+        questions = evaluation.load_heldout(Path(args.heldout), kb)
+    except (OSError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    texts = [q.text for q in questions]
+    server = None
+    rasa_url, token = args.rasa_url, args.token
+    if not rasa_url:
+        model = stack.latest_model(settings.model_dir)
+        if model is None:
+            raise CommandError("no trained model: run `make model` first")
+        port, token = stack.free_port(), secrets.token_urlsafe(16)
+        local = dataclasses.replace(settings, rasa_port=port, rasa_api_token=token)
+        log_dir = PROJECT_ROOT / "var" / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        server = stack.rasa_service(local, stack.service_env(local), log_dir, model=model)
+        print(f"Loading {model.name} ...", flush=True)
+        stack.Stack([server]).start()
+        rasa_url = f"http://127.0.0.1:{port}"
+    try:
+        parses = asyncio.run(evaluation.parse_all(rasa_url, token, texts))
+    finally:
+        if server:
+            server.stop()
+    assistant = [evaluation.assistant_prediction(p) for p in parses]
+    results = [
+        evaluation.score("assistant", questions, assistant),
+        evaluation.score("TF-IDF search", questions, evaluation.TfidfSearch(kb).predict(texts)),
+        evaluation.score(
+            "TF-IDF incl. phrasings",
+            questions,
+            evaluation.TfidfSearch(kb, with_phrasings=True).predict(texts),
+        ),
+    ]
+    results[0].extra = evaluation.assistant_extras(questions, assistant)
+    text = evaluation.report(results, kb)
+    text += "\n## Questions the assistant got wrong\n\n" + evaluation.misses(questions, assistant)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(text.split("\n| article")[0])
+    print(f"Full report: {out}")
+    return 0
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the stack the same clean way as Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _slack_mode(settings: Settings) -> str:
+    return "Socket Mode" if settings.socket_mode else "HTTP events"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from iep_assistant import stack
+
+    settings = _settings()
+    model = stack.latest_model(settings.model_dir)
+    if model is None:
+        raise CommandError(
+            f"no trained model in {settings.model_dir}: run `make run`, which trains one"
+        )
+    for name, port in (
+        ("ACTION_PORT", settings.action_port),
+        ("RASA_PORT", settings.rasa_port),
+        ("WEB_PORT", settings.web_port),
+    ):
+        if not stack.port_free(port):
+            raise CommandError(f"port {port} is in use (another copy running?); set {name} in .env")
+    log_dir = PROJECT_ROOT / "var" / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = stack.service_env(settings)
+    services = [
+        stack.action_service(settings, env, log_dir),
+        stack.rasa_service(settings, env, log_dir, model=model),
+        stack.frontend_service(settings, env, log_dir),
+    ]
+    running = stack.Stack(services)
+    print(f"Starting IEP Assistant (model {model.name}; logs in {log_dir}) ...", flush=True)
+    started = time.monotonic()
+    # Also SIGINT: a shell that starts us in the background sets it to "ignore".
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        running.start(report=lambda line: print(f"  ✓ {line}", flush=True))
+        print(
+            f"\nIEP Assistant is up after {time.monotonic() - started:.0f} s.\n"
+            f"  Web chat:      http://127.0.0.1:{settings.web_port}/\n"
+            f"  Terminal chat: {PROJECT_ROOT / '.venv/bin/iep-assistant'} chat\n"
+            + (
+                f"  Slack:         connected ({_slack_mode(settings)})\n"
+                if settings.slack_enabled
+                else "  Slack:         off (add tokens to .env to connect; see README)\n"
+            )
+            + "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while True:
+            time.sleep(1)
+            dead = running.failed()
+            if dead:
+                print(
+                    f"\nThe {dead.name} stopped unexpectedly. "
+                    f"Last lines of its log:\n{dead.log_tail()}"
+                )
+                return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    except stack.StackError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        running.stop()
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from iep_assistant.chat_terminal import chat
+
+    settings = _settings()
+    if args.as_user and settings.profile != "embedded":
+        raise CommandError("--as is only for trying the demo in the embedded profile")
+    return asyncio.run(chat(settings, as_user=args.as_user))
+
+
+# --- wiring ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iep-assistant", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("build-training-data", cmd_build_training_data, "derive Rasa data from knowledge/")
+    p.add_argument("--check", action="store_true", help="fail if the generated files are stale")
+    p = add("prune-models", cmd_prune_models, "delete all but the newest trained models")
+    p.add_argument("--keep", type=int, default=2)
+    p = add(
+        "evaluate-knowledge", cmd_evaluate_knowledge, "accuracy on held-out questions vs TF-IDF"
+    )
+    p.add_argument("--heldout", default=str(PROJECT_ROOT / "tests/heldout/knowledge_questions.yml"))
+    p.add_argument("--out", default=str(PROJECT_ROOT / "results/knowledge-eval.md"))
+    p.add_argument(
+        "--rasa-url", help="a running Rasa server with --enable-api (default: start one)"
+    )
+    p.add_argument("--token", default="", help="that server's --auth-token")
+    add("run", cmd_run, "start the assistant (action server, Rasa, front end)")
+    p = add("chat", cmd_chat, "chat with the running assistant in this terminal")
+    p.add_argument("--as", dest="as_user", metavar="SLACK_USER_ID", help="act as this demo person")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CommandError, ConfigError) as exc:
+        print(f"iep-assistant {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

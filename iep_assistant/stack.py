@@ -1,0 +1,232 @@
+"""Starting, health-checking and stopping the assistant's processes.
+
+Used by `iep-assistant run` (the embedded profile) and by the tests and
+benchmarks, which start the same processes on their own ports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from iep_assistant.config import PROJECT_ROOT, Settings
+
+
+class StackError(RuntimeError):
+    """A process could not start or did not become healthy; the message says which and why."""
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    health_url: str
+    env: Mapping[str, str] = field(default_factory=dict)
+    log_path: Path | None = None
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+
+    def start(self) -> None:
+        env = {**os.environ, **self.env}
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.started_at = time.monotonic()
+        # Own process group, so stopping also stops whatever the service spawned.
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+    def healthy(self) -> bool:
+        try:
+            return httpx.get(self.health_url, timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def exited(self) -> int | None:
+        return self.process.poll() if self.process else None
+
+    def log_tail(self, lines: int = 15) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        text = self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        return "\n".join("    " + line for line in text)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def latest_model(model_dir: Path) -> Path | None:
+    models = sorted(model_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def service_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment every process gets: the settings that matter, spelled as env vars."""
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "RASA_URL": settings.rasa_url,
+        "RASA_PORT": str(settings.rasa_port),
+        "ACTION_PORT": str(settings.action_port),
+        "WEB_HOST": settings.web_host,
+        "WEB_PORT": str(settings.web_port),
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "IEP_CHANNEL_SECRET": settings.channel_secret,
+        "RASA_API_TOKEN": settings.rasa_api_token,
+        "ACTION_TOKEN": settings.action_token,
+        "IEP_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+        "LOG_LEVEL": settings.log_level,
+        "IEP_PROFILE": settings.profile,
+        # Rasa must never phone home (and cannot, offline).
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(extra or {})
+    return env
+
+
+def action_service(settings: Settings, env: Mapping[str, str], log_dir: Path) -> Service:
+    return Service(
+        name="action server",
+        argv=[sys.executable, "-m", "actions.server"],
+        health_url=f"http://127.0.0.1:{settings.action_port}/health",
+        env=env,
+        log_path=log_dir / f"actions-{settings.action_port}.log",
+    )
+
+
+def rasa_service(
+    settings: Settings,
+    env: Mapping[str, str],
+    log_dir: Path,
+    *,
+    model: Path,
+    endpoints: Path = PROJECT_ROOT / "endpoints.yml",
+    credentials: Path = PROJECT_ROOT / "credentials.yml",
+    tracker_db: Path | None = None,
+    interface: str = "127.0.0.1",
+) -> Service:
+    if not settings.rasa_bin.exists():
+        raise StackError(
+            f"Rasa is not installed at {settings.rasa_bin}: run `make run` or `make install`"
+        )
+    rasa_env = {
+        **env,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
+        "IEP_TRACKER_DB": str(tracker_db or PROJECT_ROOT / "var" / "trackers.db"),
+    }
+    argv = [
+        str(settings.rasa_bin), "run",
+        "--model", str(model),
+        "--endpoints", str(endpoints),
+        "--credentials", str(credentials),
+        "--port", str(settings.rasa_port),
+        "--interface", interface,
+        "--enable-api",
+        # "=" form: a token may begin with "-".
+        f"--auth-token={settings.rasa_api_token}",
+    ]  # fmt: skip
+    return Service(
+        name="Rasa server",
+        argv=argv,
+        health_url=f"http://127.0.0.1:{settings.rasa_port}/webhooks/iep/",
+        env=rasa_env,
+        log_path=log_dir / f"rasa-{settings.rasa_port}.log",
+    )
+
+
+def frontend_service(settings: Settings, env: Mapping[str, str], log_dir: Path) -> Service:
+    return Service(
+        name="front end",
+        argv=[sys.executable, "-m", "bot"],
+        health_url=f"http://127.0.0.1:{settings.web_port}/healthz",
+        env=env,
+        log_path=log_dir / f"frontend-{settings.web_port}.log",
+    )
+
+
+class Stack:
+    """Processes started in order, each waited on until healthy; stopped in reverse."""
+
+    def __init__(self, services: list[Service]) -> None:
+        self.services = services
+
+    def start(self, timeout: float = 180.0, report: Callable[[str], None] = lambda _: None) -> None:
+        try:
+            for service in self.services:
+                service.start()
+            for service in self.services:
+                self._wait(service, timeout, report)
+        except BaseException:
+            self.stop()
+            raise
+
+    @staticmethod
+    def _wait(service: Service, timeout: float, report: Callable[[str], None]) -> None:
+        deadline = service.started_at + timeout
+        while time.monotonic() < deadline:
+            code = service.exited()
+            if code is not None:
+                raise StackError(
+                    f"the {service.name} exited (code {code}) while starting. "
+                    f"Last lines of {service.log_path}:\n{service.log_tail()}"
+                )
+            if service.healthy():
+                report(f"{service.name} ready ({time.monotonic() - service.started_at:.1f} s)")
+                return
+            time.sleep(0.25)
+        raise StackError(
+            f"the {service.name} did not answer {service.health_url} within {timeout:.0f} s. "
+            f"Last lines of {service.log_path}:\n{service.log_tail()}"
+        )
+
+    def failed(self) -> Service | None:
+        return next((s for s in self.services if s.exited() is not None), None)
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
