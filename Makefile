@@ -27,7 +27,7 @@ help:
 	@echo "make lint   ruff"
 	@echo "make lock   re-resolve and re-pin both environments (locks/*.txt)"
 
-run: setup
+run: setup database
 	$(IEP) run
 
 test: setup
@@ -66,9 +66,12 @@ model: install training-data
 	$(RASA) train $(DATA) --out models --quiet
 	$(IEP) prune-models
 
+# The demo district is loaded (and its dates refreshed) unless DEMO=0:
+# `make run DEMO=0` serves whatever the database holds, e.g. a district import.
+DEMO ?= 1
 database: $(VENV)/.installed
 	$(IEP) db upgrade
-	$(IEP) demo-data
+	@if [ "$(DEMO)" = 1 ]; then $(IEP) demo-data; fi
 
 validate: $(RASA_VENV)/.installed
 	$(RASA) data validate $(DATA) --fail-on-warning

@@ -116,6 +116,99 @@ def cmd_evaluate_knowledge(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- records -----------------------------------------------------------------------------
+
+
+def _database():
+    from iep_assistant.records.db import Database
+
+    return Database.from_url(load_settings().database_url)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    database = _database()
+    try:
+        if args.action == "upgrade":
+            database.upgrade(args.revision or "head")
+        elif args.action == "downgrade":
+            database.downgrade(args.revision or "base")
+        current = database.current_revision() or "none (empty)"
+        print(
+            f"records database {database.engine.url.render_as_string()}: migration "
+            f"{current} (this code: {database.head_revision()})"
+        )
+    finally:
+        database.dispose()
+    return 0
+
+
+def _require_migrated(database) -> None:
+    from iep_assistant.records.db import DatabaseError
+
+    try:
+        database.require_current()
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+
+
+LARGE_EXPORT_BYTES = 1_000_000
+
+
+def _export_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.glob("*.csv"))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from iep_assistant.records.importer import ImportRejected, import_path
+
+    path = Path(args.path)
+    if not path.is_dir():
+        raise CommandError(f"{path} is not a folder of CSV files (see docs/district-export.md)")
+    settings = load_settings()
+    database = _database()
+    try:
+        _require_migrated(database)
+        try:
+            report = import_path(
+                database,
+                path,
+                district_time_zone=settings.district_time_zone,
+                actor=f"import:{path.resolve().name}",
+                check_only=args.check,
+                # A bar only where someone watches, and only when there is a wait.
+                progress=sys.stderr.isatty() and _export_size(path) > LARGE_EXPORT_BYTES,
+            )
+        except ImportRejected as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            count = len(exc.problems)
+            raise CommandError(
+                f"{count} problem{'s' if count != 1 else ''} found; nothing was imported"
+            ) from None
+    finally:
+        database.dispose()
+    print(report.summary())
+    verb = "would change" if args.check else "changed"
+    print(f"{report.changes} records {verb}; {report.students_touched} students affected.")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from iep_assistant.records import demo
+
+    settings = load_settings()
+    database = _database()
+    try:
+        _require_migrated(database)
+        report = demo.load(database, settings)
+    finally:
+        database.dispose()
+    print(f"demo district loaded ({report.changes} records added or updated). Try it as one of:")
+    for persona in demo.PERSONAS:
+        print(f"  {persona.slack_user_id:<14} {persona.name}: {persona.about}")
+    return 0
+
+
 # --- running -----------------------------------------------------------------------------
 
 
@@ -144,6 +237,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     ):
         if not stack.port_free(port):
             raise CommandError(f"port {port} is in use (another copy running?); set {name} in .env")
+    database = _database()
+    try:
+        _require_migrated(database)
+    finally:
+        database.dispose()
     log_dir = PROJECT_ROOT / "var" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     env = stack.service_env(settings)
@@ -224,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--rasa-url", help="a running Rasa server with --enable-api (default: start one)"
     )
     p.add_argument("--token", default="", help="that server's --auth-token")
+    p = add("db", cmd_db, "migrate the records database (Alembic)")
+    p.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    p.add_argument("revision", nargs="?", help="target revision (default: head / base)")
+    p = add("import", cmd_import, "import a district's CSV export (docs/district-export.md)")
+    p.add_argument("path", help="the folder of CSV files")
+    p.add_argument("--check", action="store_true", help="validate only; change nothing")
+    add("demo-data", cmd_demo_data, "load (or refresh) the fictional demo district")
     add("run", cmd_run, "start the assistant (action server, Rasa, front end)")
     p = add("chat", cmd_chat, "chat with the running assistant in this terminal")
     p.add_argument("--as", dest="as_user", metavar="SLACK_USER_ID", help="act as this demo person")

@@ -1,5 +1,12 @@
-"""Fixtures shared by every test: one running assistant per test session.
+"""Fixtures shared by every test: a records database per test, and one running
+assistant per test session.
 
+Records: a fresh, migrated database for each test that asks for one, on SQLite and
+on PostgreSQL. The PostgreSQL variant uses the server named by IEP_TEST_POSTGRES_URL
+(default: this machine's, 127.0.0.1:5432 as postgres) and creates a throw-away
+database per test; it skips, saying why, when no server answers.
+
+The assistant:
 Starting Rasa costs ~30 s and 1.1 GB, so the whole session shares one stack
 (action server, Rasa server, front end) on free loopback ports, with its own
 tracker store and database in a temporary directory. Tests that need it skip
@@ -10,15 +17,20 @@ with a stated reason when the Rasa environment or a trained model is missing
 from __future__ import annotations
 
 import dataclasses
+import os
 import secrets
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from iep_assistant import stack
 from iep_assistant.config import PROJECT_ROOT, Settings, load_settings
+from iep_assistant.records.db import Database
 
 
 @dataclass(frozen=True)
@@ -57,12 +69,10 @@ def _test_settings(tmp: Path) -> Settings:
 
 
 def _prepare_database(settings: Settings) -> None:
-    """Migrate the test database and load the demo district, if the records layer exists."""
-    try:
-        from iep_assistant.records import demo
-        from iep_assistant.records.db import Database
-    except ImportError:  # before the records layer: nothing to prepare
-        return
+    """Migrate the test database and load the demo district."""
+    from iep_assistant.records import demo
+    from iep_assistant.records.db import Database
+
     database = Database.from_url(settings.database_url)
     database.upgrade()
     demo.load(database, settings)
@@ -95,3 +105,64 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         yield RunningStack(settings, log_dir)
     finally:
         running.stop()
+
+
+# --- records databases ---------------------------------------------------------------
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("IEP_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+
+
+def _postgres_unreachable() -> str | None:
+    try:
+        engine = create_engine(postgres_admin_url(), connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "skip, and say why"
+        return f"no PostgreSQL at {postgres_admin_url()} ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    reason = _postgres_unreachable()
+    if reason:
+        pytest.skip(reason)
+    return postgres_admin_url()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A new empty PostgreSQL database, dropped after the test."""
+    name = f"iep_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'records.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A migrated, empty records database (SQLite and PostgreSQL)."""
+    db = Database.from_url(database_url)
+    db.upgrade()
+    try:
+        yield db
+    finally:
+        db.dispose()
