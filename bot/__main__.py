@@ -18,6 +18,9 @@ def main() -> None:
         port=settings.web_port,
         log_level="warning",
         access_log=False,
+        # A failing start (e.g. the Slack app) must stop the process, not be skipped
+        # as "lifespan unsupported", which uvicorn's default "auto" would do.
+        lifespan="on",
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -12,9 +14,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.slack.app import build_slack_app
+from bot.slack.routes import routes as slack_routes
+from bot.slack.runtime import SlackRuntime
 from bot.web import routes as web_routes
 from iep_assistant.config import Settings
 from iep_assistant.rasa_client import Assistant, RasaClient
+from iep_assistant.records.db import Database
+from iep_assistant.reminders.delivery import Notifier, notice_defaults
+from iep_assistant.reminders.slack_messenger import SlackMessenger
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +55,58 @@ async def health(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings, assistant: Assistant | None = None) -> Starlette:
-    """The ASGI app. ``assistant`` defaults to the signed Rasa client."""
+def create_app(
+    settings: Settings, assistant: Assistant | None = None, database: Database | None = None
+) -> Starlette:
+    """The ASGI app: web chat, health check, and Slack when configured.
+
+    ``assistant`` defaults to the signed Rasa client; ``database`` (used by Slack
+    only) to one opened from ``settings.database_url`` for this process.
+    """
+    rasa: RasaClient | None = None
+    if assistant is None:
+        assistant = rasa = RasaClient(settings.rasa_url, settings.channel_secret)
+    own_database: Database | None = None
+    slack: SlackRuntime | None = None
+    routes = [Route("/healthz", health), *web_routes.routes]
+    if settings.slack_enabled:
+        if database is None:
+            database = own_database = Database.from_url(settings.database_url)
+        slack_app = build_slack_app(settings, assistant, database)
+        slack = SlackRuntime(slack_app, settings)
+        if not settings.socket_mode:
+            routes += slack_routes(slack_app)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = None
-        if assistant is None:
-            client = RasaClient(settings.rasa_url, settings.channel_secret)
-        app.state.assistant = assistant or client
+        app.state.assistant = assistant
+        notifier: asyncio.Task | None = None
+        stop = asyncio.Event()
+        if slack is not None:
+            await slack.start()
+            logger.info("Slack: %s", "Socket Mode" if settings.socket_mode else "HTTP events")
+            if settings.notifier and database is not None:
+                notifier = asyncio.create_task(
+                    Notifier(
+                        database,
+                        SlackMessenger(slack.app.client),
+                        notice_defaults(settings),
+                        lease=timedelta(seconds=settings.notifier_lease),
+                    ).run_forever(stop, every=settings.notifier_interval)
+                )
         try:
             yield
         finally:
-            if client is not None:
-                await client.aclose()
+            stop.set()
+            if notifier is not None:
+                await notifier
+            if slack is not None:
+                await slack.stop()
+            if rasa is not None:
+                await rasa.aclose()
+            if own_database is not None:
+                own_database.dispose()
 
-    routes = [Route("/healthz", health), *web_routes.routes]
     return Starlette(
         routes=routes,
         lifespan=lifespan,

@@ -51,24 +51,28 @@ class AnswerChoice:
         return self.candidates[0] if self.candidates else None
 
 
-def article_ranking(parse: Mapping[str, Any]) -> list[Candidate]:
+def article_ranking(parse: Mapping[str, Any], *, as_knowledge: bool = False) -> list[Candidate]:
     """Articles ranked by the response selector, best first, with combined confidence.
 
     The response selector's confidence is conditional on the message being a
     knowledge question, so it is scaled by the intent classifier's confidence in
-    the `faq` intent.
+    the `faq` intent, unless ``as_knowledge`` asks how the message reads taken as a
+    knowledge question (for a personal question that cannot be answered personally).
     """
     selectors = parse.get("response_selector") or {}
     # Keyed by the retrieval intent when the selector is configured with one.
     selector = selectors.get(RETRIEVAL_INTENT) or selectors.get("default") or {}
     ranking = selector.get("ranking") or []
     faq_confidence = 1.0
-    for intent in parse.get("intent_ranking") or []:
+    for intent in [] if as_knowledge else parse.get("intent_ranking") or []:
         if intent.get("name") == RETRIEVAL_INTENT:
             faq_confidence = float(intent.get("confidence") or 0.0)
             break
     else:
-        if (parse.get("intent") or {}).get("name") not in (RETRIEVAL_INTENT, None):
+        if not as_knowledge and (parse.get("intent") or {}).get("name") not in (
+            RETRIEVAL_INTENT,
+            None,
+        ):
             faq_confidence = 0.0
     candidates = []
     for entry in ranking:

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import secrets
+import time
+from pathlib import Path
 
-from iep_assistant.config import Settings
+from iep_assistant.config import PROJECT_ROOT, Settings
 from iep_assistant.message_input import check_message
+from iep_assistant.personal.chart import DATA_URL_PREFIX
 from iep_assistant.protocol import TROUBLE_TEXT, Button
 from iep_assistant.rasa_client import AssistantUnavailable, RasaClient
 
+CHART_DIR = PROJECT_ROOT / "var" / "charts"
 
-def _show(text: str, buttons: tuple[Button, ...]) -> None:
+
+def save_image(image: str, folder: Path = CHART_DIR) -> Path | None:
+    """Write a data-URL image (a progress chart) to a file the person can open."""
+    if not image.startswith(DATA_URL_PREFIX):
+        return None
+    try:
+        data = base64.b64decode(image[len(DATA_URL_PREFIX) :], validate=True)
+    except binascii.Error:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"chart-{int(time.time() * 1000)}.png"
+    path.write_bytes(data)
+    return path
+
+
+def _show(text: str, buttons: tuple[Button, ...], image: str | None = None) -> None:
     print(f"bot> {text}")
+    if image:
+        saved = save_image(image)
+        print(f"     (chart: {saved})" if saved else f"     (image: {image[:200]})")
     for number, button in enumerate(buttons, 1):
         print(f"     [{number}] {button.title}")
 
@@ -45,7 +69,7 @@ async def chat(settings: Settings, as_user: str | None = None) -> int:
                 continue
             buttons = ()
             for message in messages:
-                _show(message.text, message.buttons)
+                _show(message.text, message.buttons, message.image)
                 buttons = message.buttons or buttons
     finally:
         await client.aclose()

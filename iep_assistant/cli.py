@@ -209,6 +209,51 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notify(args: argparse.Namespace) -> int:
+    """Run the reminder notifier on its own (front ends with Slack also run one)."""
+    from datetime import timedelta
+
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from iep_assistant.logs import setup_logging
+    from iep_assistant.reminders.delivery import Notifier, notice_defaults
+    from iep_assistant.reminders.slack_messenger import SlackMessenger
+
+    settings = load_settings()
+    setup_logging(settings.log_level)
+    if not settings.slack_bot_token:
+        raise CommandError("SLACK_BOT_TOKEN is not set: reminders are delivered through Slack")
+    database = _database()
+    _require_migrated(database)
+    client = AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url.rstrip("/") + "/"
+    )
+    notifier = Notifier(
+        database,
+        SlackMessenger(client),
+        notice_defaults(settings),
+        lease=timedelta(seconds=settings.notifier_lease),
+    )
+
+    async def go() -> int:
+        if args.once:
+            return await notifier.run_once()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await notifier.run_forever(stop, every=settings.notifier_interval)
+        return 0
+
+    try:
+        sent = asyncio.run(go())
+    finally:
+        database.dispose()
+    if args.once:
+        print(f"{sent} notifications sent")
+    return 0
+
+
 # --- running -----------------------------------------------------------------------------
 
 
@@ -329,6 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="the folder of CSV files")
     p.add_argument("--check", action="store_true", help="validate only; change nothing")
     add("demo-data", cmd_demo_data, "load (or refresh) the fictional demo district")
+    p = add("notify", cmd_notify, "send due reminders and notices to Slack (runs until stopped)")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
     add("run", cmd_run, "start the assistant (action server, Rasa, front end)")
     p = add("chat", cmd_chat, "chat with the running assistant in this terminal")
     p.add_argument("--as", dest="as_user", metavar="SLACK_USER_ID", help="act as this demo person")

@@ -44,6 +44,15 @@ class Settings:
     district_time_zone: str = "America/Chicago"
     initial_evaluation_days: int = 60
     transition_age: int = 16
+    # Automatic notices (each school may override them in the records).
+    meeting_notice_days: int = 3
+    digest_weekday: int = 0  # Monday
+    digest_hour: int = 7
+    # Every front-end process with Slack runs the reminder notifier unless this is off.
+    notifier: bool = True
+    notifier_interval: int = 30  # seconds between passes
+    # A claimed message whose process died is taken over after this many seconds.
+    notifier_lease: int = 300
     log_level: str = "INFO"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -71,6 +80,30 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    for number, day in enumerate(_WEEKDAYS):
+        if raw in (day, day[:3]):
+            return number
+    raise ConfigError(f"{name} must be a day of the week such as monday or mon, got {raw!r}")
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be on or off, got {raw!r}")
 
 
 def _url(env: Mapping[str, str], name: str, default: str) -> str:
@@ -138,6 +171,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         district_time_zone=tz,
         initial_evaluation_days=_int(env, "IEP_INITIAL_EVALUATION_DAYS", 60, 1, 365),
         transition_age=_int(env, "IEP_TRANSITION_AGE", 16, 10, 21),
+        meeting_notice_days=_int(env, "IEP_MEETING_NOTICE_DAYS", 3, 0, 30),
+        digest_weekday=_weekday(env, "IEP_DIGEST_WEEKDAY", 0),
+        digest_hour=_int(env, "IEP_DIGEST_HOUR", 7, 0, 23),
+        notifier=_bool(env, "IEP_NOTIFIER", True),
+        notifier_interval=_int(env, "IEP_NOTIFIER_INTERVAL", 30, 1, 3600),
+        notifier_lease=_int(env, "IEP_NOTIFIER_LEASE", 300, 1, 86400),
         log_level=log_level,
         knowledge_dir=Path(env.get("IEP_KNOWLEDGE_DIR", "") or PROJECT_ROOT / "knowledge"),
         rasa_bin=Path(env.get("RASA_BIN", "") or PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iep_assistant.answering import AnswerChoice, Verdict
+from iep_assistant.answering import DEFAULT_THRESHOLDS, AnswerChoice, Candidate, Verdict
 from iep_assistant.articles import Article, KnowledgeBase
 from iep_assistant.protocol import ARTICLE, HUMAN_PAYLOAD, Button, Reply, article_payload
 
@@ -79,3 +79,15 @@ def plan_variant_reply(last: Article | None, plan_type: str | None, kb: Knowledg
     if last is not None:
         lead_in = f"I don't have a separate answer on that for {PLAN_NAMES[plan_type]}. " + lead_in
     return article_reply(general, kb, lead_in=lead_in)
+
+
+def general_instead(lead_in: str, candidates: Sequence[Candidate], kb: KnowledgeBase) -> Reply:
+    """For a personal question where no records can be shown (an anonymous web visitor):
+    say so, then answer the general question the words also ask, when one is clear
+    ("when is the annual review due?"), else offer the closest articles."""
+    articles = [kb[c.article_id] for c in candidates if c.article_id in kb]
+    confident = candidates and candidates[0].confidence >= DEFAULT_THRESHOLDS.confident
+    if confident and articles:
+        return article_reply(articles[0], kb, lead_in=f"{lead_in} In general:")
+    buttons = [article_button(a) for a in articles[:3]]
+    return Reply(text=lead_in, buttons=buttons)

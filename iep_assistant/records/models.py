@@ -10,7 +10,7 @@ where a person will read them back (meetings).
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy import Enum as SAEnum
@@ -35,6 +36,8 @@ from iep_assistant.records.types import (
     Frequency,
     MeetingKind,
     MeetingStatus,
+    NotificationKind,
+    NotificationStatus,
     PlanKind,
     PlanStatus,
     Role,
@@ -75,6 +78,11 @@ class School(Base):
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Automatic notices; empty means the district's defaults (IEP_MEETING_NOTICE_DAYS,
+    # IEP_DIGEST_WEEKDAY, IEP_DIGEST_HOUR). 0 notice days turns meeting notices off.
+    meeting_notice_days: Mapped[int | None] = mapped_column(Integer)
+    digest_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
 
 
 class Person(Base):
@@ -307,3 +315,58 @@ class ClaimedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ReminderRule(Base):
+    """A reminder a person asked for: before one meeting, or before each of theirs."""
+
+    __tablename__ = "reminder_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # None: every meeting the person is invited to.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    lead_days: Mapped[int] = mapped_column(Integer, default=0)
+    lead_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    lead_at: Mapped[time | None] = mapped_column(Time)  # local time of day
+    time_zone: Mapped[str] = mapped_column(String(64))  # the person's, when asked
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """One message to one person at one moment: the record of what is due and sent.
+
+    ``key`` makes planning idempotent (the planner may run in several processes);
+    ``status`` with ``claimed_at`` is the delivery lease that makes sending happen
+    once (see iep_assistant/reminders/delivery.py).
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminder_rules.id", ondelete="CASCADE"), index=True
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The meeting time this was planned for: a different one means the meeting moved.
+    meeting_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What to say beyond the record itself (the old time of a moved meeting).
+    detail: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[NotificationStatus] = mapped_column(enum_column(NotificationStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(200))

@@ -295,6 +295,26 @@ class StudentRecords:
             for m in meetings
         ]
 
+    def meeting(self, meeting_id: int, *, what: str = "meeting") -> MeetingView:
+        """One meeting of a student the person may see (any status)."""
+        found = self.session.get(Meeting, meeting_id)
+        if found is None:
+            self._log(AuditAction.DENIED, what, [None])
+            raise NotVisible(meeting_id)
+        student = self._require(found.student_id, what, AuditAction.READ)
+        return MeetingView(
+            id=found.id,
+            student=student,
+            kind=found.kind,
+            status=found.status,
+            starts_at=found.starts_at,
+            time_zone=found.time_zone,
+            duration_minutes=found.duration_minutes,
+            location=found.location,
+            video_link=found.video_link,
+            invitees=tuple(self._invitee_names([found.id]).get(found.id, ())),
+        )
+
     def _invitee_names(self, meeting_ids: list[int]) -> dict[int, list[str]]:
         names: dict[int, list[str]] = defaultdict(list)
         if meeting_ids:

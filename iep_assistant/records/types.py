@@ -111,3 +111,19 @@ class AuditAction(enum.StrEnum):
     READ = "read"
     WRITE = "write"
     DENIED = "denied"  # asked for a student they may not see (or none such exists)
+
+
+class NotificationKind(enum.StrEnum):
+    REMINDER = "reminder"  # one a person asked for
+    MEETING_NOTICE = "meeting_notice"  # every invitee, a set number of days before
+    MEETING_MOVED = "meeting_moved"
+    MEETING_CANCELLED = "meeting_cancelled"
+    DIGEST = "digest"  # a case manager's weekly list of deadlines
+
+
+class NotificationStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by one delivery process (a lease, see the worker)
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # gave up after repeated errors; logged

@@ -1,0 +1,94 @@
+"""Fixtures for the Slack tests: a fake Slack, a migrated database, and the real front
+end (Bolt inside Starlette, served by uvicorn) wired to both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import create_app
+from iep_assistant.config import Settings, load_settings
+from iep_assistant.records.db import Database
+
+from .fake_slack import FakeSlack
+from .harness import FrontEnd, SlackSender, StubAssistant, slack_settings
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'records.db'}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database.from_url(database_url)
+    db.upgrade()
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def demo_database(database: Database) -> Database:
+    """The migrated database with the fictional demo district loaded."""
+    from iep_assistant.records import demo
+
+    demo.load(database, load_settings(env={}, dotenv=False))
+    return database
+
+
+@pytest.fixture
+def assistant() -> StubAssistant:
+    return StubAssistant()
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return slack_settings(fake_slack, database_url)
+
+
+@pytest.fixture
+def start_front_end() -> Iterator[Callable[..., FrontEnd]]:
+    """Start front ends (each a real uvicorn server); all are stopped after the test."""
+    started: list[FrontEnd] = []
+
+    def start(settings: Settings, **kwargs: Any) -> FrontEnd:
+        front_end = FrontEnd(create_app(settings, **kwargs)).start()
+        started.append(front_end)
+        return front_end
+
+    yield start
+    for front_end in started:
+        front_end.stop()
+
+
+@pytest.fixture
+def front_end(
+    start_front_end: Callable[..., FrontEnd],
+    settings: Settings,
+    assistant: StubAssistant,
+    database: Database,
+) -> FrontEnd:
+    return start_front_end(settings, assistant=assistant, database=database)
+
+
+@pytest.fixture
+def slack(front_end: FrontEnd) -> Iterator[SlackSender]:
+    sender = SlackSender(front_end.url)
+    try:
+        yield sender
+    finally:
+        sender.close()
