@@ -14,8 +14,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.helpdesk import hand_off
+from actions.personal import asker_of
 from actions.services import services
 from iep_assistant.answering import choice_from_parse
+from iep_assistant.helpdesk import handoff
 from iep_assistant.knowledge_replies import (
     article_reply,
     choice_reply,
@@ -23,7 +26,13 @@ from iep_assistant.knowledge_replies import (
     plan_variant_reply,
     unsure_reply,
 )
-from iep_assistant.protocol import ARTICLE, Reply
+from iep_assistant.protocol import ARTICLE, UNSURE, Reply
+from iep_assistant.records.types import HandoffReason
+
+STILL_UNSURE = (
+    "I'm still not able to answer that, sorry. A person at the school's special "
+    "education office can help."
+)
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -52,7 +61,14 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = services().knowledge
-        send(dispatcher, choice_reply(choice_from_parse(tracker.latest_message), kb))
+        reply = choice_reply(choice_from_parse(tracker.latest_message), kb)
+        if reply.custom.get(UNSURE) and handoff.unsure_before(tracker.events):
+            # The second answer in a row we are not sure of: a person should take it.
+            if asker_of(tracker).identified:
+                return await hand_off(dispatcher, tracker, HandoffReason.NOT_UNDERSTOOD)
+            send(dispatcher, handoff.offer_person(STILL_UNSURE))
+            return []
+        send(dispatcher, reply)
         return []
 
 

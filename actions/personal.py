@@ -27,7 +27,7 @@ PENDING = "pending_progress"
 PROGRESS_TEXT = "progress_text"
 
 
-def _int(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -38,23 +38,22 @@ def _entity(tracker: Tracker, name: str) -> str | None:
     return next(tracker.get_latest_entity_values(name), None)
 
 
-def question_from(tracker: Tracker, intent: str, tz: ZoneInfo, *, charts: bool) -> Question:
+def question_from(tracker: Tracker, intent: str, tz: ZoneInfo) -> Question:
     text = tracker.latest_message.get("text") or ""
     return Question(
         intent=intent,
         # A button payload ("/ask_goals{...}") is not something the person wrote.
         text="" if text.startswith("/") else text,
         student_name=_entity(tracker, "student"),
-        student_id=_int(_entity(tracker, "student_id")),
+        student_id=int_or_none(_entity(tracker, "student_id")),
         goal_area=_entity(tracker, "goal_area"),
-        goal_id=_int(_entity(tracker, "goal_id")),
-        remembered_student=_int(tracker.get_slot(REMEMBERED)),
+        goal_id=int_or_none(_entity(tracker, "goal_id")),
+        remembered_student=int_or_none(tracker.get_slot(REMEMBERED)),
         pending=tracker.get_slot(PENDING),
         progress_text=tracker.get_slot(PROGRESS_TEXT),
-        reminder_id=_int(_entity(tracker, "reminder_id")),
-        last_reminder=_int(tracker.get_slot(LAST_REMINDER)),
+        reminder_id=int_or_none(_entity(tracker, "reminder_id")),
+        last_reminder=int_or_none(tracker.get_slot(LAST_REMINDER)),
         tz=tz,
-        charts=charts,
     )
 
 
@@ -88,7 +87,7 @@ class PersonalAction(Action):
             dispatcher.utter_message(**reply.as_kwargs())
             return []
         tz = zone(asker.time_zone, svc.settings.district_time_zone)
-        question = question_from(tracker, self.intent, tz, charts=True)
+        question = question_from(tracker, self.intent, tz)
         found = await svc.database.run(_answer_in_session, asker, question, svc, self.handlers)
         dispatcher.utter_message(**found.reply.as_kwargs())
         return self.events(found)

@@ -15,9 +15,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.slack.app import build_slack_app
+from bot.slack.helpdesk import HelpDesk
 from bot.slack.routes import routes as slack_routes
 from bot.slack.runtime import SlackRuntime
+from bot.slack.web_client import build_web_client
 from bot.web import routes as web_routes
+from iep_assistant.articles import load_knowledge_base
 from iep_assistant.config import Settings
 from iep_assistant.rasa_client import Assistant, RasaClient
 from iep_assistant.records.db import Database
@@ -60,46 +63,63 @@ def create_app(
 ) -> Starlette:
     """The ASGI app: web chat, health check, and Slack when configured.
 
-    ``assistant`` defaults to the signed Rasa client; ``database`` (used by Slack
-    only) to one opened from ``settings.database_url`` for this process.
+    ``assistant`` defaults to the signed Rasa client; ``database`` to one opened from
+    ``settings.database_url`` for this process. The app's state holds ``assistant``,
+    ``database``, ``knowledge`` (the article ids) and ``helpdesk`` (None without Slack
+    and a help-desk channel).
     """
     rasa: RasaClient | None = None
     if assistant is None:
-        assistant = rasa = RasaClient(settings.rasa_url, settings.channel_secret)
+        assistant = rasa = RasaClient(
+            settings.rasa_url, settings.channel_secret, api_token=settings.rasa_api_token
+        )
     own_database: Database | None = None
+    if database is None:
+        database = own_database = Database.from_url(settings.database_url)
     slack: SlackRuntime | None = None
+    helpdesk: HelpDesk | None = None
     routes = [Route("/healthz", health), *web_routes.routes]
     if settings.slack_enabled:
-        if database is None:
-            database = own_database = Database.from_url(settings.database_url)
-        slack_app = build_slack_app(settings, assistant, database)
+        client = build_web_client(settings)
+        if settings.helpdesk_channel:
+            helpdesk = HelpDesk(client, database, assistant, settings.helpdesk_channel)
+        slack_app = build_slack_app(settings, assistant, database, client=client, helpdesk=helpdesk)
         slack = SlackRuntime(slack_app, settings)
         if not settings.socket_mode:
             routes += slack_routes(slack_app)
+    knowledge = frozenset(load_knowledge_base(settings.knowledge_dir).articles)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.assistant = assistant
-        notifier: asyncio.Task | None = None
+        app.state.database = database
+        app.state.knowledge = knowledge
+        app.state.helpdesk = helpdesk
+        background: list[asyncio.Task] = []
         stop = asyncio.Event()
         if slack is not None:
             await slack.start()
             logger.info("Slack: %s", "Socket Mode" if settings.socket_mode else "HTTP events")
-            if settings.notifier and database is not None:
-                notifier = asyncio.create_task(
-                    Notifier(
-                        database,
-                        SlackMessenger(slack.app.client),
-                        notice_defaults(settings),
-                        lease=timedelta(seconds=settings.notifier_lease),
-                    ).run_forever(stop, every=settings.notifier_interval)
+            if settings.notifier:
+                notifier = Notifier(
+                    database,
+                    SlackMessenger(slack.app.client),
+                    notice_defaults(settings),
+                    lease=timedelta(seconds=settings.notifier_lease),
+                )
+                background.append(
+                    asyncio.create_task(notifier.run_forever(stop, settings.notifier_interval))
+                )
+            if helpdesk is not None:
+                background.append(
+                    asyncio.create_task(helpdesk.keep_up(stop, settings.notifier_interval))
                 )
         try:
             yield
         finally:
             stop.set()
-            if notifier is not None:
-                await notifier
+            for task in background:
+                await task
             if slack is not None:
                 await slack.stop()
             if rasa is not None:

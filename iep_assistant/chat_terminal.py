@@ -7,13 +7,16 @@ import base64
 import binascii
 import secrets
 import time
+from datetime import date
 from pathlib import Path
 
 from iep_assistant.config import PROJECT_ROOT, Settings
 from iep_assistant.message_input import check_message
-from iep_assistant.personal.chart import DATA_URL_PREFIX
-from iep_assistant.protocol import TROUBLE_TEXT, Button
+from iep_assistant.personal.chart import DATA_URL_PREFIX, chart_for
+from iep_assistant.protocol import TROUBLE_TEXT, BotMessage, Button
 from iep_assistant.rasa_client import AssistantUnavailable, RasaClient
+from iep_assistant.records.db import Database
+from iep_assistant.records.types import Channel
 
 CHART_DIR = PROJECT_ROOT / "var" / "charts"
 
@@ -30,6 +33,19 @@ def save_image(image: str, folder: Path = CHART_DIR) -> Path | None:
     path = folder / f"chart-{int(time.time() * 1000)}.png"
     path.write_bytes(data)
     return path
+
+
+def _chart_image(settings: Settings, sender: str, message: BotMessage) -> str | None:
+    """The progress chart a message refers to, drawn from the records as this person."""
+    if message.chart is None:
+        return None
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.session() as session:
+            png = chart_for(session, sender, *message.chart, date.today(), Channel.TERMINAL)
+    finally:
+        database.dispose()
+    return DATA_URL_PREFIX + base64.b64encode(png).decode() if png else None
 
 
 def _show(text: str, buttons: tuple[Button, ...], image: str | None = None) -> None:
@@ -69,7 +85,8 @@ async def chat(settings: Settings, as_user: str | None = None) -> int:
                 continue
             buttons = ()
             for message in messages:
-                _show(message.text, message.buttons, message.image)
+                image = message.image or _chart_image(settings, sender, message)
+                _show(message.text, message.buttons, image)
                 buttons = message.buttons or buttons
     finally:
         await client.aclose()

@@ -254,6 +254,41 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Reports for the people who run the assistant; today, answer feedback."""
+    from iep_assistant.articles import load_knowledge_base
+    from iep_assistant.records import tickets
+
+    kb = load_knowledge_base(load_settings().knowledge_dir)
+    database = _database()
+    try:
+        _require_migrated(database)
+        since = None
+        if args.days:
+            from datetime import UTC, datetime, timedelta
+
+            since = datetime.now(UTC) - timedelta(days=args.days)
+        with database.session() as session:
+            scores = tickets.article_scores(session, since)
+    finally:
+        database.dispose()
+    scores = [s for s in scores if s.votes >= args.min_votes]
+    if not scores:
+        print(
+            "No feedback yet"
+            + (f" with at least {args.min_votes} votes." if args.min_votes > 1 else ".")
+        )
+        return 0
+    print(f"Weakest answers first ({len(scores)} with feedback):\n")
+    print(f"{'helpful':>8} {'👍':>4} {'👎':>4}  article")
+    for score in scores[: args.limit]:
+        title = kb[score.article_id].title if score.article_id in kb else ""
+        name = f"{score.article_id} ({title})" if title else score.article_id
+        print(f"{score.share_helpful:>7.0%} {score.helpful:>4} {score.not_helpful:>4}  {name}")
+    print("\nEdit the article in knowledge/, then `make run` (it retrains what changed).")
+    return 0
+
+
 # --- running -----------------------------------------------------------------------------
 
 
@@ -376,6 +411,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("demo-data", cmd_demo_data, "load (or refresh) the fictional demo district")
     p = add("notify", cmd_notify, "send due reminders and notices to Slack (runs until stopped)")
     p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p = add("report", cmd_report, "reports: the answers people found least helpful")
+    p.add_argument("kind", choices=["feedback"])
+    p.add_argument("--days", type=int, default=0, help="only the last N days (default: all)")
+    p.add_argument("--min-votes", type=int, default=1, help="ignore articles with fewer votes")
+    p.add_argument("--limit", type=int, default=20)
     add("run", cmd_run, "start the assistant (action server, Rasa, front end)")
     p = add("chat", cmd_chat, "chat with the running assistant in this terminal")
     p.add_argument("--as", dest="as_user", metavar="SLACK_USER_ID", help="act as this demo person")

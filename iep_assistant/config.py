@@ -183,6 +183,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         model_dir=Path(env.get("RASA_MODEL_DIR", "") or PROJECT_ROOT / "models"),
         profile=profile,
     )
+    from iep_assistant.helpdesk.office_hours import OfficeHoursError, parse_office_hours
+
+    try:
+        parse_office_hours(settings.office_hours)
+    except OfficeHoursError as exc:
+        raise ConfigError(f"IEP_OFFICE_HOURS: {exc}") from None
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):

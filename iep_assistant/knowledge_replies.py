@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from iep_assistant.answering import DEFAULT_THRESHOLDS, AnswerChoice, Candidate, Verdict
 from iep_assistant.articles import Article, KnowledgeBase
-from iep_assistant.protocol import ARTICLE, HUMAN_PAYLOAD, Button, Reply, article_payload
+from iep_assistant.protocol import ARTICLE, HUMAN_PAYLOAD, UNSURE, Button, Reply, article_payload
 
 MORE_PAYLOAD = "/tell_more"
 FALLBACK_FOR_PLAN = {"504": "what_is_a_504_plan", "iep": "what_is_an_iep"}
@@ -49,6 +49,7 @@ def choice_reply(choice: AnswerChoice, kb: KnowledgeBase) -> Reply:
         return Reply(
             text="I can answer this two ways. Which one did you mean?",
             buttons=[article_button(a) for a in articles[:2]],
+            custom={UNSURE: True},
         )
     return unsure_reply(articles[:3])
 
@@ -61,7 +62,7 @@ def unsure_reply(articles: Sequence[Article]) -> Reply:
         text += " Is it one of these? Or I can pass your question to a person."
     else:
         text += " Could you put it another way? Or I can pass your question to a person."
-    return Reply(text=text, buttons=buttons)
+    return Reply(text=text, buttons=buttons, custom={UNSURE: True})
 
 
 def plan_variant_reply(last: Article | None, plan_type: str | None, kb: KnowledgeBase) -> Reply:

@@ -8,6 +8,13 @@ optional image, and optional ``custom`` data with these keys:
   privately to the person, and the channel sees only a pointer).
 - ``article``: the id of the knowledge article answered (the front end offers
   thumbs up/down feedback on it).
+- ``unsure``: the assistant was not confident of this answer (two in a row hand the
+  conversation to a person).
+- ``chart``: ``{"student_id": .., "goal_id": ..}``: a progress chart the front end
+  may draw from the records (as the person, so access is checked again) and show
+  privately. The picture itself never passes through Rasa or its tracker store.
+- ``handoff``: the id of a help-desk ticket just opened; the front end posts it to the
+  help-desk channel and relays the person's messages while it is open.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from typing import Any
 
 PRIVATE = "private"
 ARTICLE = "article"
+UNSURE = "unsure"
+HANDOFF = "handoff"
+CHART = "chart"
 HUMAN_PAYLOAD = "/request_human"
 
 
@@ -72,6 +82,21 @@ class BotMessage:
     @property
     def private(self) -> bool:
         return bool(self.custom.get(PRIVATE))
+
+    @property
+    def chart(self) -> tuple[int, int] | None:
+        value = self.custom.get(CHART)
+        if not isinstance(value, Mapping):
+            return None
+        try:
+            return int(value["student_id"]), int(value["goal_id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
+    def handoff(self) -> int | None:
+        value = self.custom.get(HANDOFF)
+        return value if isinstance(value, int) else None
 
     @property
     def article(self) -> str | None:

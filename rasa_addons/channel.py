@@ -23,8 +23,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from iep_assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from rasa_addons import action_validation
 
 logger = logging.getLogger(__name__)
+action_validation.install()
 
 MAX_MESSAGE_CHARS = 4000
 MAX_BODY_BYTES = 64_000

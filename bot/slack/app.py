@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import dedupe, listeners
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import handle_error
+from bot.slack.helpdesk import HelpDesk
 from bot.slack.time_zones import TimeZones
 from bot.slack.web_client import build_web_client
 from iep_assistant.config import Settings
@@ -26,6 +27,7 @@ def build_slack_app(
     *,
     client: AsyncWebClient | None = None,
     time_zones: TimeZones | None = None,
+    helpdesk: HelpDesk | None = None,
 ) -> AsyncApp:
     """The Slack app. Nothing here talks to Slack; the first request does (auth.test)."""
     app = AsyncApp(
@@ -37,7 +39,7 @@ def build_slack_app(
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.iep"),
     )
-    deps = SlackDeps(settings, assistant, database, time_zones or TimeZones())
+    deps = SlackDeps(settings, assistant, database, time_zones or TimeZones(), helpdesk)
     app.use(dedupe.middleware(dedupe.Claims(database)))
     listeners.register(app, deps)
     app.error(handle_error)

@@ -77,9 +77,37 @@ def image_block(image: LinkedImage, alt_text: str = IMAGE_ALT) -> Block:
     return {"type": "image", "image_url": image.url, "alt_text": alt_text}
 
 
+FEEDBACK_UP = "feedback_up"
+FEEDBACK_DOWN = "feedback_down"
+FEEDBACK_THANKS = "Thanks for the feedback: it helps whoever keeps the answers up to date."
+
+
 def feedback_blocks(article_id: str) -> list[Block]:
-    """Hook for thumbs up/down under a knowledge answer (a later issue adds them)."""
-    return []
+    """Thumbs up and down under a knowledge answer (the value is the article's id)."""
+    return [
+        {
+            "type": "actions",
+            "block_id": "feedback",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": FEEDBACK_UP,
+                    "text": {"type": "plain_text", "text": ":thumbsup: Helpful", "emoji": True},
+                    "value": article_id,
+                },
+                {
+                    "type": "button",
+                    "action_id": FEEDBACK_DOWN,
+                    "text": {
+                        "type": "plain_text",
+                        "text": ":thumbsdown: Not helpful",
+                        "emoji": True,
+                    },
+                    "value": article_id,
+                },
+            ],
+        }
+    ]
 
 
 def message_blocks(message: BotMessage, image: LinkedImage | None = None) -> list[Block]:

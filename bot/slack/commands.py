@@ -1,7 +1,7 @@
 """The ``/iep`` slash command: the one table of subcommands, and how text maps onto it.
 
-Adding a subcommand (a later issue adds ``tickets``) means adding one row to
-:data:`SUBCOMMANDS`; the help text is built from the same table.
+Adding a subcommand means adding one row to :data:`SUBCOMMANDS`; the help text is
+built from the same table.
 """
 
 from __future__ import annotations
@@ -41,7 +41,12 @@ class Problem:
     text: str
 
 
-Parsed = Help | Send | Problem
+@dataclass(frozen=True)
+class Tickets:
+    """Staff: list the help desk's open requests."""
+
+
+Parsed = Help | Send | Problem | Tickets
 
 
 def _remind(rest: str, whole: str) -> str:
@@ -72,6 +77,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
             _remind,
         ),
         Subcommand(
+            "tickets",
+            f"{COMMAND} tickets",
+            "staff: the help desk's open requests, to take or close",
+            None,
+        ),
+        Subcommand(
             "ask",
             f"{COMMAND} ask <question>",
             "any question about IEPs and 504 plans",
@@ -91,6 +102,8 @@ def parse(text: object) -> Parsed:
     sub = SUBCOMMANDS.get(first.lower())
     if sub is None:
         return Send(whole)
+    if sub.name == "tickets":
+        return Tickets()
     if sub.to_message is None:
         return Help()
     if sub.name == "ask" and not rest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.slack.helpdesk import HelpDesk
 from bot.slack.time_zones import TimeZones
 from iep_assistant.config import Settings
 from iep_assistant.rasa_client import Assistant
@@ -16,3 +17,4 @@ class SlackDeps:
     assistant: Assistant
     database: Database
     time_zones: TimeZones
+    helpdesk: HelpDesk | None = None  # None: no help-desk channel configured

@@ -8,6 +8,7 @@ so Slack always hears back within its 3 seconds.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,19 +19,38 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.slack import commands, incoming, places
-from bot.slack.blocks import BUTTON_ACTION, chosen_blocks, help_blocks, help_text
+from bot.slack import commands, helpdesk_blocks, incoming, places
+from bot.slack.blocks import (
+    BUTTON_ACTION,
+    FEEDBACK_DOWN,
+    FEEDBACK_THANKS,
+    FEEDBACK_UP,
+    chosen_blocks,
+    help_blocks,
+    help_text,
+)
 from bot.slack.conversation import answer
 from bot.slack.delivery import deliver
 from bot.slack.deps import SlackDeps
+from bot.slack.helpdesk_blocks import CLOSE_ACTION, TAKE_ACTION
 from bot.slack.home import home_view, load_home, trouble_view
 from bot.slack.routing import plan
 from bot.slack.web_client import ResponseUrlFailed, respond
 from iep_assistant.personal.wording import zone
-from iep_assistant.protocol import BotMessage
-from iep_assistant.records.store import Rules
+from iep_assistant.protocol import PRIVATE, BotMessage
+from iep_assistant.records import tickets
+from iep_assistant.records.db import Database
+from iep_assistant.records.store import Rules, find_person
+from iep_assistant.records.tickets import TicketView
+from iep_assistant.records.types import Channel
 
 logger = logging.getLogger(__name__)
+NO_HELPDESK = "No help desk is set up for the IEP Assistant here (IEP_HELPDESK_CHANNEL)."
+STAFF_ONLY = "Only school staff in the IEP Assistant's records can see the help desk's requests."
+STAFF_ONLY_OR_DONE = (
+    "That request could not be changed: it is already closed, or your Slack account is not "
+    "one of the school staff in the IEP Assistant's records."
+)
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -43,6 +63,14 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
         if event.get("channel_type") != "im" or not places.is_dm_channel(event.get("channel")):
+            if _staff_reply(deps, event, context.bot_user_id):
+                assert deps.helpdesk is not None
+                await deps.helpdesk.staff_replied(
+                    str(event["channel"]),
+                    str(event["thread_ts"]),
+                    str(event["user"]),
+                    incoming.text_of(event, context.bot_user_id) or "",
+                )
             return
         if not incoming.is_from_person(event, context.bot_user_id):
             return
@@ -69,6 +97,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         await ack()
         place = places.of_command(command)
+        if isinstance(parsed, commands.Tickets):
+            await _list_tickets(deps, client, place)
+            return
         if isinstance(parsed, commands.Problem):
             await deliver(client, place, plan(place, [BotMessage(text=parsed.text)]))
         else:
@@ -81,7 +112,29 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()
         place = places.of_click(body)
         await _show_choice(client, body, action, place)
-        await answer(deps, client, place, action.get("value"))
+        title = str((action.get("text") or {}).get("text") or "")
+        await answer(deps, client, place, action.get("value"), shown=f"(clicked: {title})")
+
+    @app.action(TAKE_ACTION)
+    async def take_ticket(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await _staff_action(deps, client, body, action, take=True)
+
+    @app.action(CLOSE_ACTION)
+    async def close_ticket(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await _staff_action(deps, client, body, action, take=False)
+
+    @app.action(re.compile(f"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))
+    async def feedback(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await _feedback(deps, client, body, action)
 
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
@@ -128,3 +181,103 @@ async def _home(deps: SlackDeps, client: AsyncWebClient, user: str) -> dict[str,
         return trouble_view()
     tz = zone(slack_zone or data.time_zone, settings.district_time_zone)
     return home_view(data, tz=tz, today=now.astimezone(tz).date())
+
+
+def _staff_reply(deps: SlackDeps, event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A person's reply inside a thread of the help-desk channel."""
+    return (
+        deps.helpdesk is not None
+        and event.get("channel") == deps.helpdesk.channel
+        and isinstance(event.get("thread_ts"), str)
+        and event.get("thread_ts") != event.get("ts")
+        and incoming.is_from_person(event, bot_user_id)
+    )
+
+
+async def _privately(client: AsyncWebClient, place: places.Place, text: str) -> None:
+    await deliver(client, place, plan(place, [BotMessage(text=text, custom={PRIVATE: True})]))
+
+
+async def _list_tickets(deps: SlackDeps, client: AsyncWebClient, place: places.Place) -> None:
+    if deps.helpdesk is None:
+        await _privately(client, place, NO_HELPDESK)
+        return
+    found = await deps.database.run(staff_tickets, deps.database, place.user)
+    if found is None:
+        await _privately(client, place, STAFF_ONLY)
+        return
+    body = {
+        "response_type": "ephemeral",
+        "text": f"{len(found)} open requests",
+        "blocks": helpdesk_blocks.list_blocks(found),
+    }
+    try:
+        await respond(client, str(place.response_url), body)
+    except (ResponseUrlFailed, SlackClientError, aiohttp.ClientError) as exc:
+        logger.warning("slack: ticket list not shown (%s)", type(exc).__name__)
+
+
+async def _staff_action(
+    deps: SlackDeps,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    *,
+    take: bool,
+) -> None:
+    place = places.of_click(body)
+    try:
+        ticket_id = int(str(action.get("value")))
+    except ValueError:
+        return
+    if deps.helpdesk is None:
+        await _privately(client, place, NO_HELPDESK)
+        return
+    done = await (deps.helpdesk.take if take else deps.helpdesk.close)(ticket_id, place.user)
+    if done is None:
+        await _privately(client, place, STAFF_ONLY_OR_DONE)
+
+
+async def _feedback(
+    deps: SlackDeps, client: AsyncWebClient, body: dict[str, Any], action: dict[str, Any]
+) -> None:
+    place = places.of_click(body)
+    article = str(action.get("value") or "")
+    message_ts = str((body.get("container") or {}).get("message_ts") or "")
+    if not article or not message_ts:
+        return
+    try:
+        await deps.database.run(
+            record_vote,
+            deps.database,
+            place.user,
+            article,
+            action.get("action_id") == FEEDBACK_UP,
+            f"slack:{message_ts}",
+        )
+    except SQLAlchemyError as exc:
+        logger.error("slack: feedback not stored (%s)", type(exc).__name__)
+        return
+    await _privately(client, place, FEEDBACK_THANKS)
+
+
+def staff_tickets(database: Database, user: str) -> list[TicketView] | None:
+    """The open tickets, for a staff member the records know; None for anyone else."""
+    with database.session() as session:
+        person = find_person(session, user)
+        if person is None or not person.role.is_staff:
+            return None
+        return tickets.live_tickets(session)
+
+
+def record_vote(database: Database, user: str, article: str, helpful: bool, answer: str) -> None:
+    with database.session() as session:
+        tickets.record_feedback(
+            session,
+            article_id=article,
+            helpful=helpful,
+            rater_ref=user,
+            answer_ref=answer,
+            channel=Channel.SLACK,
+            now=datetime.now(UTC),
+        )

@@ -20,7 +20,7 @@ from iep_assistant.personal.progress import (
     next_report_due,
     trend,
 )
-from iep_assistant.protocol import PRIVATE, Button, Reply, article_payload, intent_payload
+from iep_assistant.protocol import CHART, PRIVATE, Button, Reply, article_payload, intent_payload
 from iep_assistant.records.compliance import DeadlineKind, annual_review_due
 from iep_assistant.records.types import Frequency, PlanKind
 from iep_assistant.records.views import (
@@ -34,6 +34,7 @@ from iep_assistant.records.views import (
 )
 
 PRIVATE_CUSTOM = {PRIVATE: True}
+MAX_LISTED = 40  # students listed in one message (a school is hundreds)
 ARTICLE_MEETING = "asking_for_a_meeting"
 ARTICLE_NOT_PROGRESSING = "not_making_progress"
 
@@ -103,12 +104,15 @@ def student_list(person: PersonView, students: Sequence[StudentView]) -> Reply:
     if not students:
         return no_students()
     noun = "children" if not person.role.is_staff else "students"
-    lines = [f"You can ask me about these {noun}:"]
+    shown = students[:MAX_LISTED]
+    lines = [f"You can ask me about these {len(students)} {noun}:"]
     lines += [
         f"• {s.display_name}" + (f", grade {s.grade}" if s.grade else "")
         + (f" ({s.school_name})" if s.school_name else "")
-        for s in students
+        for s in shown
     ]  # fmt: skip
+    if len(students) > len(shown):
+        lines.append(f"… and {len(students) - len(shown)} more; ask about one by name.")
     return private("\n".join(lines), [student_button("ask_plan", s) for s in students[:5]])
 
 
@@ -273,7 +277,7 @@ def _trend(p: GoalProgress) -> Trend:
     return trend(float(g.baseline), float(g.target), g.start_date, g.end_date, points)
 
 
-def progress(p: GoalProgress, today: date, chart: str | None = None) -> Reply:
+def progress(p: GoalProgress, today: date) -> Reply:
     g, t = p.goal, _trend(p)
     first = g.student.first_name
     lines = [f"**{first}'s {g.area} goal**: {g.statement}"]
@@ -303,7 +307,8 @@ def progress(p: GoalProgress, today: date, chart: str | None = None) -> Reply:
                 article_payload(ARTICLE_NOT_PROGRESSING),
             )
         )
-    return private("\n".join(lines), buttons, image=chart)
+    chart = {CHART: {"student_id": g.student.id, "goal_id": g.id}}
+    return Reply("\n".join(lines), tuple(buttons), custom={**PRIVATE_CUSTOM, **chart})
 
 
 def progress_overview(

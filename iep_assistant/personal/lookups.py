@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from iep_assistant.personal import answers, measurement, wording
-from iep_assistant.personal.chart import progress_chart
 from iep_assistant.personal.resolve import Outcome, resolve
 from iep_assistant.protocol import Button, Reply, intent_payload
 from iep_assistant.records.store import (
@@ -55,7 +54,6 @@ class Question:
     last_reminder: int | None = None  # the reminder this conversation last set
     now: datetime = field(default_factory=lambda: datetime.now(ZoneInfo("UTC")))
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("America/Chicago"))
-    charts: bool = True  # the front end can show an image
 
     @property
     def today(self) -> date:
@@ -227,8 +225,7 @@ def show_progress(records: StudentRecords, q: Question) -> Answer:
         chosen = _goals_in_area(goals, q.goal_area) or _goal_mentioned(goals, q.text)
     if len(chosen) == 1:
         p = records.progress(student.id, chosen[0].id)
-        chart = progress_chart(p, q.today) if q.charts else None
-        return Answer(answers.progress(p, q.today, chart), remember=student.id)
+        return Answer(answers.progress(p, q.today), remember=student.id)
     overview = [records.progress(student.id, g.id) for g in (chosen or goals)]
     return Answer(answers.progress_overview(overview, student, q.today), remember=student.id)
 

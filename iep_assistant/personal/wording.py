@@ -16,7 +16,7 @@ def zone(name: str | None, default: str = "America/Chicago") -> ZoneInfo:
         return ZoneInfo(default)
 
 
-def _clock(moment: datetime) -> str:
+def clock(moment: datetime) -> str:
     hour = moment.hour % 12 or 12
     minute = f":{moment.minute:02d}" if moment.minute else ""
     return f"{hour}{minute} {'am' if moment.hour < 12 else 'pm'}"
@@ -26,7 +26,7 @@ def when(moment: datetime, tz: ZoneInfo, *, today: date | None = None) -> str:
     """'Tuesday, March 3 at 2:30 pm' (with the year when it is not this year)."""
     local = moment.astimezone(tz)
     today = today or datetime.now(tz).date()
-    return f"{day(local.date(), today=today)} at {_clock(local)}"
+    return f"{day(local.date(), today=today)} at {clock(local)}"
 
 
 def day(value: date, *, today: date | None = None) -> str:

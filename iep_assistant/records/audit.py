@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from iep_assistant.records.models import AuditEntry, Person
@@ -27,20 +27,23 @@ def record(
     student_ids: Iterable[int | None] = (None,),
     at: datetime | None = None,
 ) -> None:
-    """Add one entry per student (or one with no student) to the current transaction."""
+    """Add one entry per student (or one with no student) to the current transaction,
+    in one multi-row insert (a school's list is a thousand entries)."""
     moment = at or datetime.now(UTC)
-    session.add_all(
-        AuditEntry(
-            at=moment,
-            actor_id=actor.id if actor else None,
-            actor_ref=actor_ref,
-            action=action,
-            what=what,
-            student_id=student_id,
-            channel=channel,
-        )
+    rows = [
+        {
+            "at": moment,
+            "actor_id": actor.id if actor else None,
+            "actor_ref": actor_ref,
+            "action": action,
+            "what": what,
+            "student_id": student_id,
+            "channel": channel,
+        }
         for student_id in student_ids
-    )
+    ]
+    if rows:
+        session.execute(insert(AuditEntry), rows)
 
 
 @dataclass(frozen=True)

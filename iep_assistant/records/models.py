@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -34,6 +35,7 @@ from iep_assistant.records.types import (
     Channel,
     EvaluationKind,
     Frequency,
+    HandoffReason,
     MeetingKind,
     MeetingStatus,
     NotificationKind,
@@ -41,6 +43,8 @@ from iep_assistant.records.types import (
     PlanKind,
     PlanStatus,
     Role,
+    Speaker,
+    TicketStatus,
     UTCDateTime,
 )
 
@@ -370,3 +374,64 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Ticket(Base):
+    """A hand-off to a person: the help-desk's record of one request."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_requester_status", "requester_ref", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Who asked: a Slack user id, or a web-chat visitor id (never a Slack id).
+    requester_ref: Mapped[str] = mapped_column(String(128))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id", ondelete="SET NULL"))
+    reason: Mapped[HandoffReason] = mapped_column(enum_column(HandoffReason))
+    summary: Mapped[str] = mapped_column(Text)
+    # An email or phone number the web visitor chose to give, to be answered by.
+    contact: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[TicketStatus] = mapped_column(enum_column(TicketStatus), index=True)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the assistant took the conversation back after closing (asked "did you get
+    # what you needed?"); a web visitor's is done when their page next asks.
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the help desk sees it: the channel message whose thread carries the talk.
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32), index=True)
+
+
+class TicketMessage(Base):
+    """One line of a ticket's conversation, kept so nothing written is lost."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    speaker: Mapped[Speaker] = mapped_column(enum_column(Speaker))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set once the message has been passed on (to the thread, or to the person).
+    relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AnswerFeedback(Base):
+    """A thumbs up or down on a knowledge answer."""
+
+    __tablename__ = "answer_feedback"
+    __table_args__ = (UniqueConstraint("rater_ref", "answer_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(100), index=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    rater_ref: Mapped[str] = mapped_column(String(128))  # Slack id or web visitor id
+    # One vote per answer shown (a Slack message ts, a web message id); a second
+    # click changes the vote instead of adding one.
+    answer_ref: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -127,3 +127,29 @@ class NotificationStatus(enum.StrEnum):
     SENT = "sent"
     CANCELLED = "cancelled"
     FAILED = "failed"  # gave up after repeated errors; logged
+
+
+class TicketStatus(enum.StrEnum):
+    OPEN = "open"  # waiting for someone to take it
+    TAKEN = "taken"  # a staff member is on it
+    CLOSED = "closed"
+
+
+class HandoffReason(enum.StrEnum):
+    ASKED = "asked"  # the person asked for a human
+    NOT_UNDERSTOOD = "not_understood"  # two unsure answers in a row
+    SENSITIVE = "sensitive"  # a complaint, their own dispute, a safety concern
+
+    @property
+    def label(self) -> str:
+        return {
+            "asked": "asked for a person",
+            "not_understood": "the assistant could not answer (twice)",
+            "sensitive": "a topic that needs a person",
+        }[self.value]
+
+
+class Speaker(enum.StrEnum):
+    PERSON = "person"  # the one who asked for help
+    STAFF = "staff"
+    ASSISTANT = "assistant"  # the conversation before the hand-off

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from iep_assistant.config import load_settings
-from iep_assistant.personal.chart import DATA_URL_PREFIX
 from iep_assistant.personal.lookups import Answer, Pending, Question, answer_for
 from iep_assistant.protocol import PRIVATE
 from iep_assistant.records import demo
@@ -112,7 +111,12 @@ def test_progress_on_one_goal_has_the_trend_the_next_report_and_a_chart(district
     assert text.startswith("**Leo's reading goal**")
     assert "behind where the plan expects" in text  # the demo's Leo is behind in reading
     assert "Next progress report due around" in text
-    assert found.reply.image and found.reply.image.startswith(DATA_URL_PREFIX)
+    # The chart is drawn by the front end from the records; Rasa only carries which one.
+    assert found.reply.image is None
+    assert found.reply.custom["chart"] == {
+        "student_id": student_id(district, "Leo"),
+        "goal_id": found.reply.custom["chart"]["goal_id"],
+    }
     assert "If a child isn't making progress" in titles(found)
 
 
@@ -224,3 +228,21 @@ def test_dates_follow_the_askers_time_zone(district):
         found = answer_for(session, PARENT, Channel.SLACK, question)
     assert "Monday, December 7 at 3:30 pm" in found.reply.text
     assert "(Times in EST.)" in found.reply.text
+
+
+def test_the_chart_is_drawn_only_for_someone_who_may_see_the_goal(district):
+    from iep_assistant.personal.chart import chart_for
+
+    found = ask(
+        district, PARENT, "ask_progress", "Leo's reading", student_name="Leo", goal_area="reading"
+    )
+    student, goal = (
+        found.reply.custom["chart"]["student_id"],
+        found.reply.custom["chart"]["goal_id"],
+    )
+    with district.session() as s:
+        png = chart_for(s, PARENT, student, goal, TODAY)
+        other = chart_for(s, OTHER_PARENT, student, goal, TODAY)
+        stranger = chart_for(s, "UNOBODY99", student, goal, TODAY)
+    assert png is not None and png.startswith(b"\x89PNG")
+    assert other is None and stranger is None

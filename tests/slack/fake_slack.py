@@ -59,6 +59,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     # What chat.postMessage posted, per channel, for conversations.history.
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # The ts given to each chat.postMessage, in call order (as calls_to lists them).
+    posted_ts: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._holds: dict[str, threading.Event] = {}
@@ -247,6 +249,7 @@ class FakeSlack:
                 self.history.setdefault(channel, []).append(
                     {"type": "message", "ts": ts, "text": args.get("text"), "metadata": metadata}
                 )
+                self.posted_ts.append(ts)
             return {
                 "ok": True,
                 "channel": channel,

@@ -88,6 +88,12 @@ class StubAssistant:
             raise AssistantUnavailable("stub: Rasa is down")
         return list(self.replies(sender, text))
 
+    async def resume(self, sender: str, intent: str = "ticket_closed") -> list[BotMessage]:
+        self.calls.append(Sent(sender, f"/{intent}", {}))
+        if self.unavailable:
+            raise AssistantUnavailable("stub: Rasa is down")
+        return [BotMessage(text="Did you get what you needed?")]
+
 
 # --- the front end ----------------------------------------------------------------------------
 
@@ -278,4 +284,14 @@ def click_payload(
 
 
 def buttons_of(blocks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+    """The buttons Rasa sent (not the feedback thumbs under a knowledge answer)."""
+    return [
+        e
+        for b in blocks
+        if b.get("type") == "actions" and b.get("block_id") != "feedback"
+        for e in b["elements"]
+    ]
+
+
+def feedback_buttons_of(blocks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [e for b in blocks if b.get("block_id") == "feedback" for e in b["elements"]]

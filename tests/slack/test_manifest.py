@@ -25,7 +25,13 @@ def test_every_request_url_is_the_events_endpoint() -> None:
 
 def test_events_command_and_home_are_declared() -> None:
     events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"message.im", "app_mention", "app_home_opened"}
+    assert events == {
+        "message.im",
+        "app_mention",
+        "app_home_opened",
+        "message.channels",  # the help-desk channel's ticket threads
+        "message.groups",
+    }
     assert [c["command"] for c in MANIFEST["features"]["slash_commands"]] == [COMMAND]
     home = MANIFEST["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"]
@@ -42,7 +48,10 @@ def test_scopes_cover_every_api_method_the_app_calls() -> None:
         "message.im": "im:history",
         "app_mention": "app_mentions:read",
         "/iep": "commands",
+        "chat.update": "chat:write",
+        "conversations.history": "im:history",  # has a reminder gone out already?
+        "message.channels": "channels:history",
+        "message.groups": "groups:history",
     }
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert set(needed.values()) <= scopes
-    assert "channels:history" not in scopes  # channels are read only when mentioned

@@ -9,7 +9,7 @@ import pytest
 from iep_assistant.protocol import TROUBLE_TEXT, BotMessage
 
 from .fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
-from .harness import SlackSender, StubAssistant, dm, mention
+from .harness import SlackSender, StubAssistant, buttons_of, dm, feedback_buttons_of, mention
 
 PARENT = "U0DEMOPARENT1"
 
@@ -27,8 +27,13 @@ def test_dm_question_gets_one_reply_in_the_dm(
     assert "thread_ts" not in post.args
     # Markdown from the assistant arrives as Slack mrkdwn, with its button.
     assert post.blocks()[0]["text"] == {"type": "mrkdwn", "text": "*Answer* to: what is an IEP?"}
-    [button] = [e for b in post.blocks() if b["type"] == "actions" for e in b["elements"]]
+    [button] = buttons_of(post.blocks())
     assert button["value"] == "/tell_more"
+    # A knowledge answer also asks whether it helped.
+    assert [b["action_id"] for b in feedback_buttons_of(post.blocks())] == [
+        "feedback_up",
+        "feedback_down",
+    ]
 
     [sent] = assistant.calls
     assert sent.sender == PARENT  # the Slack user id is the Rasa sender id

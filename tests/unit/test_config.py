@@ -48,3 +48,11 @@ def test_slack_modes():
     http = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "abc"})
     assert socket.slack_enabled and socket.socket_mode
     assert http.slack_enabled and not http.socket_mode
+
+
+def test_office_hours_are_checked_when_the_settings_load():
+    from iep_assistant.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="IEP_OFFICE_HOURS"):
+        load_settings(env={"IEP_OFFICE_HOURS": "weekdays 9 to 5"}, dotenv=False)
+    assert load_settings(env={"IEP_OFFICE_HOURS": "Mon-Sat 07:30-17:00"}, dotenv=False)

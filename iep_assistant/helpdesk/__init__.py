@@ -1,0 +1,1 @@
+"""The help desk: handing a conversation to a person and back (plain rules)."""
