@@ -289,6 +289,103 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention_store(settings):
+    from iep_assistant.records.transcripts import Transcripts
+
+    return Transcripts(settings.tracker_db_url)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Remove transcripts, tickets and log entries older than their retention period."""
+    from datetime import UTC, datetime
+
+    from iep_assistant.records.retention import Retention, purge
+
+    settings = load_settings()
+    retention = Retention(
+        transcript_days=settings.transcript_retention_days,
+        ticket_days=settings.ticket_retention_days,
+        audit_days=settings.audit_retention_days,
+    )
+    database, transcripts = _database(), _retention_store(settings)
+    try:
+        _require_migrated(database)
+        with database.session() as session:
+            removed = purge(session, transcripts, retention, datetime.now(UTC))
+    finally:
+        database.dispose()
+        transcripts.dispose()
+    print(
+        f"Removed {removed.summary()} (kept: transcripts {retention.transcript_days} days, "
+        f"tickets {retention.ticket_days} days, access log {retention.audit_days} days)."
+    )
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Remove one person's conversations and personal data, on their request."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from iep_assistant.records.retention import forget
+
+    who = args.person.strip()
+    if not who:
+        raise CommandError("name the person: a Slack user id, a web visitor id or a district id")
+    settings = load_settings()
+    database, transcripts = _database(), _retention_store(settings)
+    try:
+        _require_migrated(database)
+        with database.session() as session:
+            done = forget(
+                session, transcripts, who, now=datetime.now(UTC), by=f"cli:{getpass.getuser()}"
+            )
+    finally:
+        database.dispose()
+        transcripts.dispose()
+    print(f"Forgot {who}: removed {done.removed.summary()}.")
+    if done.person_found:
+        print(
+            "Their profile came from the district's export: remove them there too, or the "
+            "next import brings the profile (not the conversations) back."
+        )
+    print("The access log keeps its entries about them: it is the legal record of access.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Who saw or changed a student's records, when, and through which channel."""
+    from sqlalchemy import or_, select
+
+    from iep_assistant.records import audit
+    from iep_assistant.records.models import Student
+
+    wanted = args.student.strip()
+    database = _database()
+    try:
+        _require_migrated(database)
+        with database.session() as session:
+            conditions = [Student.external_id == wanted]
+            if wanted.isdigit():
+                conditions.append(Student.id == int(wanted))
+            student = session.scalar(select(Student).where(or_(*conditions)))
+            if student is None:
+                raise CommandError(f"no student with id {wanted!r} (use the district's student id)")
+            lines = audit.for_student(session, student.id)
+            name = student.display_name
+    finally:
+        database.dispose()
+    print(f"Access to the records of {name} ({wanted}), oldest first (34 CFR 300.614):")
+    if not lines:
+        print("  (no access recorded)")
+    for line in lines:
+        print(
+            f"  {line.at:%Y-%m-%d %H:%M} UTC  {line.action.value:<6} {line.what:<26} "
+            f"{line.channel.value:<8} {line.who}"
+        )
+    return 0
+
+
 # --- running -----------------------------------------------------------------------------
 
 
@@ -416,6 +513,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=0, help="only the last N days (default: all)")
     p.add_argument("--min-votes", type=int, default=1, help="ignore articles with fewer votes")
     p.add_argument("--limit", type=int, default=20)
+    add("purge", cmd_purge, "remove what is older than its retention period")
+    p = add("forget", cmd_forget, "remove a person's conversations and personal data")
+    p.add_argument("person", help="a Slack user id, a web visitor id, or the district's id")
+    p = add("audit", cmd_audit, "who saw or changed a student's records, and when")
+    p.add_argument("student", help="the district's student id")
     add("run", cmd_run, "start the assistant (action server, Rasa, front end)")
     p = add("chat", cmd_chat, "chat with the running assistant in this terminal")
     p.add_argument("--as", dest="as_user", metavar="SLACK_USER_ID", help="act as this demo person")

@@ -53,6 +53,12 @@ class Settings:
     notifier_interval: int = 30  # seconds between passes
     # A claimed message whose process died is taken over after this many seconds.
     notifier_lease: int = 300
+    # Rasa's conversation transcripts (its SQL tracker store), for purge and forget.
+    tracker_db_url: str = ""
+    # Retention, in days (`iep-assistant purge`); the access log is a legal record.
+    transcript_retention_days: int = 365
+    ticket_retention_days: int = 365
+    audit_retention_days: int = 2555
     log_level: str = "INFO"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -111,6 +117,19 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ConfigError(f"{name} must start with http:// or https://, got {value!r}")
     return value.rstrip("/")
+
+
+def _tracker_url(env: Mapping[str, str]) -> str:
+    """Where Rasa keeps conversations: TRACKER_DB_URL, else the embedded SQLite file."""
+    url = env.get("TRACKER_DB_URL", "").strip()
+    if url:
+        if "://" not in url:
+            raise ConfigError(f"TRACKER_DB_URL must be a SQLAlchemy URL, got {url!r}")
+        if url.startswith(("postgres://", "postgresql://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    path = env.get("IEP_TRACKER_DB", "").strip() or str(PROJECT_ROOT / "var" / "trackers.db")
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
 
 
 def default_database_url(env: Mapping[str, str]) -> str:
@@ -177,6 +196,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         notifier=_bool(env, "IEP_NOTIFIER", True),
         notifier_interval=_int(env, "IEP_NOTIFIER_INTERVAL", 30, 1, 3600),
         notifier_lease=_int(env, "IEP_NOTIFIER_LEASE", 300, 1, 86400),
+        tracker_db_url=_tracker_url(env),
+        transcript_retention_days=_int(env, "IEP_TRANSCRIPT_RETENTION_DAYS", 365, 1, 36500),
+        ticket_retention_days=_int(env, "IEP_TICKET_RETENTION_DAYS", 365, 1, 36500),
+        audit_retention_days=_int(env, "IEP_AUDIT_RETENTION_DAYS", 2555, 365, 36500),
         log_level=log_level,
         knowledge_dir=Path(env.get("IEP_KNOWLEDGE_DIR", "") or PROJECT_ROOT / "knowledge"),
         rasa_bin=Path(env.get("RASA_BIN", "") or PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"),

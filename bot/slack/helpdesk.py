@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -152,6 +152,7 @@ class HelpDesk:
             messages = await self.assistant.resume(found.requester_ref)
         except AssistantUnavailable as exc:
             logger.error("helpdesk: could not resume the conversation (%s)", exc)
+            await self.database.run(self._release_resume, found.id)
             messages = [BotMessage(text=layout.CLOSED_TEXT)]
         from bot.slack.delivery import deliver  # a cycle at import time otherwise
         from bot.slack.places import Conversation, Place
@@ -187,6 +188,9 @@ class HelpDesk:
                 await self.relay_person(found.id)
             if found.channel is Channel.SLACK:
                 await self.relay_staff(found)
+        for found in await self.database.run(self._closed_not_resumed):
+            if found.channel is Channel.SLACK:
+                await self.resume_in_slack(found)  # Rasa was down when it was closed
 
     async def keep_up(self, stop: asyncio.Event, every: float) -> None:
         """Run :meth:`catch_up` every ``every`` seconds until ``stop`` is set."""
@@ -254,6 +258,15 @@ class HelpDesk:
             return relay.claim_resume(
                 session, tickets.ticket(session, ticket_id), datetime.now(UTC)
             )
+
+    def _release_resume(self, ticket_id: int) -> None:
+        with self.database.session() as session:
+            relay.release_resume(session, ticket_id)
+
+    def _closed_not_resumed(self) -> list[TicketView]:
+        with self.database.session() as session:
+            since = datetime.now(UTC) - timedelta(days=1)
+            return tickets.closed_not_resumed(session, since)
 
     def _live(self) -> list[TicketView]:
         with self.database.session() as session:

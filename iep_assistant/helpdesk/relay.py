@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from iep_assistant.records import tickets
@@ -46,8 +47,11 @@ def updates_for(session: Session, requester_ref: str, now: datetime) -> Updates:
     if found is None:
         return Updates(None, [], False)
     lines = tickets.unrelayed(session, found.id, Speaker.STAFF)
-    tickets.mark_relayed(session, [line.id for line in lines], now)
-    return Updates(found, lines, claim_resume(session, found, now))
+    # Only the lines this call marked: two polls at once never both show a line.
+    shown = tickets.mark_relayed(session, [line.id for line in lines], now)
+    return Updates(
+        found, [line for line in lines if line.id in shown], claim_resume(session, found, now)
+    )
 
 
 def claim_resume(session: Session, found: TicketView | None, now: datetime) -> bool:
@@ -55,8 +59,24 @@ def claim_resume(session: Session, found: TicketView | None, now: datetime) -> b
     assistant (so two processes, or two page polls, never do it twice)."""
     if found is None or found.status is not TicketStatus.CLOSED:
         return False
-    row = session.get(Ticket, found.id)
-    if row is None or row.resumed_at is not None:
-        return False
-    row.resumed_at = now
-    return True
+    claimed = session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == found.id,
+            Ticket.status == TicketStatus.CLOSED,
+            Ticket.resumed_at.is_(None),
+        )
+        .values(resumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def release_resume(session: Session, ticket_id: int) -> None:
+    """Resuming failed (Rasa was down): let the next poll or pass try again."""
+    session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id)
+        .values(resumed_at=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from iep_assistant.records import audit
@@ -234,11 +234,20 @@ def unrelayed(session: Session, ticket_id: int, speaker: Speaker) -> list[LineVi
     return [LineView(m.id, m.speaker, name, m.text, m.at) for m, name in rows]
 
 
-def mark_relayed(session: Session, line_ids: Iterable[int], now: datetime) -> None:
+def mark_relayed(session: Session, line_ids: Iterable[int], now: datetime) -> set[int]:
+    """Mark lines passed on; returns those this call marked (compare-and-set, so of two
+    processes passing the same line on, one learns it was already done)."""
+    marked = set()
     for line_id in line_ids:
-        line = session.get(TicketMessage, line_id)
-        if line is not None and line.relayed_at is None:
-            line.relayed_at = now
+        result = session.execute(
+            update(TicketMessage)
+            .where(TicketMessage.id == line_id, TicketMessage.relayed_at.is_(None))
+            .values(relayed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            marked.add(line_id)
+    return marked
 
 
 def take(session: Session, ticket_id: int, staff: Person, now: datetime) -> TicketView | None:
@@ -276,6 +285,18 @@ def _audit_staff(session: Session, found: Ticket, staff: Person, now: datetime, 
             student_ids=[found.student_id],
             at=now,
         )
+
+
+def closed_not_resumed(session: Session, since: datetime) -> list[TicketView]:
+    """Tickets closed since ``since`` whose conversation was not handed back yet."""
+    rows = session.scalars(
+        select(Ticket).where(
+            Ticket.status == TicketStatus.CLOSED,
+            Ticket.resumed_at.is_(None),
+            Ticket.closed_at >= since,
+        )
+    )
+    return [_view(session, t) for t in rows]
 
 
 def live_tickets(session: Session, limit: int = 20) -> list[TicketView]:
