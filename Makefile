@@ -19,11 +19,11 @@ RASA      := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LE
 DATA      := --data nlu stories --domain domain
 IEP       := $(BIN)/iep-assistant
 
-.PHONY: help run test setup install training-data model database lint lock pytest validate conversation-tests clean
+.PHONY: help run test setup install training-data model database lint lock pytest validate conversation-tests audit clean
 
 help:
 	@echo "make run    start the assistant locally (web chat, Rasa, actions; Slack if .env has tokens)"
-	@echo "make test   run every test (pytest, rasa data validate, conversation tests)"
+	@echo "make test   run every test (pytest, rasa data validate, conversation tests, audit)"
 	@echo "make lint   ruff"
 	@echo "make lock   re-resolve and re-pin both environments (locks/*.txt)"
 
@@ -31,7 +31,7 @@ run: setup database
 	$(IEP) run
 
 test: setup
-	$(MAKE) --no-print-directory validate pytest conversation-tests
+	$(MAKE) --no-print-directory validate pytest conversation-tests audit
 
 setup: install model
 
@@ -84,6 +84,11 @@ conversation-tests: $(RASA_VENV)/.installed
 	@mkdir -p var
 	$(RASA) test core --stories tests/conversations --model models \
 	  --out results/conversations --fail-on-prediction-errors --no-plot
+
+# Known vulnerabilities in both environments (pip-audit); accepted ones, with their
+# reasons, are in security/accepted-vulnerabilities.toml.
+audit: install
+	$(BIN)/python scripts/audit-dependencies
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,6 +29,7 @@ from iep_assistant.reminders.delivery import Notifier, notice_defaults
 from iep_assistant.reminders.slack_messenger import SlackMessenger
 
 logger = logging.getLogger(__name__)
+READY_TIMEOUT = 2.0
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -55,7 +57,20 @@ class SecurityHeaders:
 
 
 async def health(_: Request) -> Response:
+    """Alive: the process answers (liveness)."""
     return JSONResponse({"status": "ok"})
+
+
+async def ready(request: Request) -> Response:
+    """Ready for traffic: the records database answers. Rasa is not checked, so that a
+    Rasa outage (answered with "please try again") does not take every front end out."""
+    database: Database = request.app.state.database
+    try:
+        await asyncio.wait_for(database.run(database.ping), timeout=READY_TIMEOUT)
+    except (SQLAlchemyError, TimeoutError) as exc:
+        logger.warning("not ready: the records database did not answer (%s)", type(exc).__name__)
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
 
 
 def create_app(
@@ -78,7 +93,7 @@ def create_app(
         database = own_database = Database.from_url(settings.database_url)
     slack: SlackRuntime | None = None
     helpdesk: HelpDesk | None = None
-    routes = [Route("/healthz", health), *web_routes.routes]
+    routes = [Route("/healthz", health), Route("/readyz", ready), *web_routes.routes]
     if settings.slack_enabled:
         client = build_web_client(settings)
         if settings.helpdesk_channel:

@@ -231,6 +231,8 @@ def _check_production(settings: Settings) -> None:
         name
         for name, value in (
             ("DATABASE_URL (PostgreSQL)", settings.database_url.startswith("postgresql")),
+            # Where Rasa keeps transcripts, for purge and forget: not a local file.
+            ("TRACKER_DB_URL (PostgreSQL)", settings.tracker_db_url.startswith("postgresql")),
             ("IEP_CHANNEL_SECRET", settings.channel_secret),
             ("RASA_API_TOKEN", settings.rasa_api_token),
             ("ACTION_TOKEN", settings.action_token),

@@ -16,10 +16,37 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
 from iep_assistant.config import PROJECT_ROOT, Settings
+
+# The production profile of the Rasa server (shared PostgreSQL tracker store, Redis
+# lock store, only the signed channel). `make run` keeps the embedded files.
+PRODUCTION_ENDPOINTS = PROJECT_ROOT / "deploy" / "endpoints.production.yml"
+PRODUCTION_CREDENTIALS = PROJECT_ROOT / "deploy" / "credentials.production.yml"
+
+
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        # Rasa hands these two to TensorFlow (rasa/utils/tensorflow/environment.py).
+        "TF_INTRA_OP_PARALLELISM_THREADS",
+        "TF_INTER_OP_PARALLELISM_THREADS",
+    )
+}
+# Rasa never reads the records or talks to Slack: it gets neither's credentials.
+NOT_FOR_RASA = (
+    "DATABASE_URL",
+    "TRACKER_DB_URL",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+)
 
 
 class StackError(RuntimeError):
@@ -33,11 +60,15 @@ class Service:
     health_url: str
     env: Mapping[str, str] = field(default_factory=dict)
     log_path: Path | None = None
+    # Variables this process must not inherit (Rasa gets no records or Slack secrets).
+    unset: tuple[str, ...] = ()
     process: subprocess.Popen | None = None
     started_at: float = 0.0
 
     def start(self) -> None:
         env = {**os.environ, **self.env}
+        for name in self.unset:
+            env.pop(name, None)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.started_at = time.monotonic()
         # Own process group, so stopping also stops whatever the service spawned.
@@ -106,6 +137,7 @@ def service_env(settings: Settings, extra: Mapping[str, str] | None = None) -> d
     """The environment every process gets: the settings that matter, spelled as env vars."""
     env = {
         "DATABASE_URL": settings.database_url,
+        "TRACKER_DB_URL": settings.tracker_db_url,
         "RASA_URL": settings.rasa_url,
         "RASA_PORT": str(settings.rasa_port),
         "ACTION_PORT": str(settings.action_port),
@@ -155,6 +187,9 @@ def rasa_service(
         )
     rasa_env = {
         **env,
+        # One thread per numeric library: on a few cores, thread pools in NumPy and
+        # TensorFlow fight each other (76 ms of CPU per message instead of 40).
+        **ONE_THREAD,
         "PYTHONPATH": str(PROJECT_ROOT),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
         "IEP_TRACKER_DB": str(tracker_db or PROJECT_ROOT / "var" / "trackers.db"),
@@ -176,6 +211,56 @@ def rasa_service(
         health_url=f"http://127.0.0.1:{settings.rasa_port}/webhooks/iep/",
         env=rasa_env,
         log_path=log_dir / f"rasa-{settings.rasa_port}.log",
+        unset=NOT_FOR_RASA,
+    )
+
+
+def production_store_env(tracker_db_url: str, redis_url: str) -> dict[str, str]:
+    """The variables `deploy/endpoints.production.yml` reads, from two URLs.
+
+    ``tracker_db_url`` is PostgreSQL's (``postgresql://user:password@host:5432/db``,
+    any ``+driver`` suffix ignored), ``redis_url`` Redis's (``redis://:password@host:6379/2``).
+    Rasa's stores take the parts, not URLs, hence the split.
+    """
+    db = urlsplit(tracker_db_url)
+    if not db.scheme.startswith("postgresql") or not db.hostname or len(db.path) < 2:
+        raise StackError(f"the tracker store needs a postgresql://host/db URL, got {db.scheme}://…")
+    redis = urlsplit(redis_url)
+    if redis.scheme != "redis" or not redis.hostname:
+        raise StackError(f"the lock store needs a redis://host URL, got {redis.scheme}://…")
+    return {
+        "RASA_TRACKER_DB_HOST": db.hostname,
+        "RASA_TRACKER_DB_PORT": str(db.port or 5432),
+        "RASA_TRACKER_DB_NAME": unquote(db.path.lstrip("/")),
+        "RASA_TRACKER_DB_USER": unquote(db.username or ""),
+        "RASA_TRACKER_DB_PASSWORD": unquote(db.password or ""),
+        "REDIS_HOST": redis.hostname,
+        "REDIS_PORT": str(redis.port or 6379),
+        "REDIS_DB": redis.path.lstrip("/") or "0",
+        "REDIS_PASSWORD": unquote(redis.password or ""),
+    }
+
+
+def production_rasa_service(
+    settings: Settings,
+    env: Mapping[str, str],
+    log_dir: Path,
+    *,
+    model: Path,
+    tracker_db_url: str,
+    redis_url: str,
+    interface: str = "127.0.0.1",
+) -> Service:
+    """A Rasa server of the production profile: one of any number of replicas that share
+    the tracker store at ``tracker_db_url`` and the lock store at ``redis_url``."""
+    return rasa_service(
+        settings,
+        {**env, **production_store_env(tracker_db_url, redis_url)},
+        log_dir,
+        model=model,
+        endpoints=PRODUCTION_ENDPOINTS,
+        credentials=PRODUCTION_CREDENTIALS,
+        interface=interface,
     )
 
 

@@ -89,6 +89,10 @@ class ArticleSelector(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 model = joblib.load(directory / MODEL_FILE)
+            # scikit-learn multiplies by coef_.T; in C order that copies the whole
+            # articles x features matrix on every message (2 ms), in Fortran order not.
+            classifier = model["classifier"]
+            classifier.coef_ = np.asfortranarray(classifier.coef_)
         except (ValueError, FileNotFoundError):
             logger.warning("ArticleSelector: no trained model found; it will not select articles")
             model = None

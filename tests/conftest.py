@@ -107,6 +107,18 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         running.stop()
 
 
+@pytest.fixture(scope="session")
+def demo_students(running_stack: RunningStack) -> dict:
+    """The running stack's demo students, by first name (detached copies)."""
+    from iep_assistant.records.models import Student
+
+    database = Database.from_url(running_stack.settings.database_url)
+    with database.session() as session:
+        found = {s.first_name: s for s in session.query(Student)}
+    database.dispose()
+    return found
+
+
 # --- records databases ---------------------------------------------------------------
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

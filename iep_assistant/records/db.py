@@ -78,6 +78,11 @@ class Database:
         """Run blocking database work in a worker thread (for async callers)."""
         return await asyncio.to_thread(func, *args, **kwargs)
 
+    def ping(self) -> None:
+        """Raise if the database does not answer (readiness checks)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
     # --- migrations ----------------------------------------------------------------------
 
     def _alembic(self, connection: Any) -> Config:

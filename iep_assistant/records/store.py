@@ -279,21 +279,7 @@ class StudentRecords:
         if student_ids is None:
             self._log(AuditAction.READ, "meetings", sorted({m.student_id for m in meetings}))
         invitees = self._invitee_names([m.id for m in meetings])
-        return [
-            MeetingView(
-                id=m.id,
-                student=visible[m.student_id],
-                kind=m.kind,
-                status=m.status,
-                starts_at=m.starts_at,
-                time_zone=m.time_zone,
-                duration_minutes=m.duration_minutes,
-                location=m.location,
-                video_link=m.video_link,
-                invitees=tuple(invitees.get(m.id, ())),
-            )
-            for m in meetings
-        ]
+        return [_meeting_view(m, visible[m.student_id], invitees.get(m.id, ())) for m in meetings]
 
     def meeting(self, meeting_id: int, *, what: str = "meeting") -> MeetingView:
         """One meeting of a student the person may see (any status)."""
@@ -302,18 +288,7 @@ class StudentRecords:
             self._log(AuditAction.DENIED, what, [None])
             raise NotVisible(meeting_id)
         student = self._require(found.student_id, what, AuditAction.READ)
-        return MeetingView(
-            id=found.id,
-            student=student,
-            kind=found.kind,
-            status=found.status,
-            starts_at=found.starts_at,
-            time_zone=found.time_zone,
-            duration_minutes=found.duration_minutes,
-            location=found.location,
-            video_link=found.video_link,
-            invitees=tuple(self._invitee_names([found.id]).get(found.id, ())),
-        )
+        return _meeting_view(found, student, self._invitee_names([found.id]).get(found.id, ()))
 
     def _invitee_names(self, meeting_ids: list[int]) -> dict[int, list[str]]:
         names: dict[int, list[str]] = defaultdict(list)
@@ -376,6 +351,21 @@ class StudentRecords:
         self.session.add(entry)
         self.session.flush()
         return ProgressPoint(entry.measured_on, entry.value, entry.note)
+
+
+def _meeting_view(meeting: Meeting, student: StudentView, invitees: Sequence[str]) -> MeetingView:
+    return MeetingView(
+        id=meeting.id,
+        student=student,
+        kind=meeting.kind,
+        status=meeting.status,
+        starts_at=meeting.starts_at,
+        time_zone=meeting.time_zone,
+        duration_minutes=meeting.duration_minutes,
+        location=meeting.location,
+        video_link=meeting.video_link,
+        invitees=tuple(invitees),
+    )
 
 
 def _goal_view(goal: Goal, student: StudentView) -> GoalView:

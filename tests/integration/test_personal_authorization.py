@@ -17,7 +17,6 @@ import pytest
 
 from iep_assistant.protocol import BotMessage
 from iep_assistant.rasa_client import RasaClient
-from iep_assistant.records.db import Database
 from iep_assistant.records.models import Student
 
 pytestmark = pytest.mark.rasa
@@ -45,15 +44,6 @@ INTENTS = [
 ]
 STAFF = {TEACHER, MANAGER, ADMIN}
 MISSING = "Quentin"
-
-
-@pytest.fixture(scope="module")
-def students(running_stack) -> dict[str, Student]:
-    database = Database.from_url(running_stack.settings.database_url)
-    with database.session() as session:
-        found = {s.first_name: s for s in session.query(Student)}
-    database.dispose()
-    return found
 
 
 def send(running_stack, sender: str, text: str) -> list[BotMessage]:
@@ -86,7 +76,7 @@ def no_trace_of(student: Student, text: str) -> None:
 
 @pytest.mark.parametrize("intent", INTENTS)
 @pytest.mark.parametrize(("asker", "own", "other"), RELATIONS)
-def test_by_name(running_stack, students, asker, own, other, intent):
+def test_by_name(running_stack, demo_students, asker, own, other, intent):
     mine = said(send(running_stack, asker, payload(intent, student=own)))
     theirs = said(send(running_stack, asker, payload(intent, student=other)))
     nobody = said(send(running_stack, asker, payload(intent, student=MISSING)))
@@ -96,14 +86,16 @@ def test_by_name(running_stack, students, asker, own, other, intent):
         assert own in mine, mine
     # Refused exactly as for a student who does not exist; nothing of theirs shown.
     assert theirs.replace(other, "X") == nobody.replace(MISSING, "X")
-    no_trace_of(students[other], theirs)
+    no_trace_of(demo_students[other], theirs)
 
 
 @pytest.mark.parametrize("intent", INTENTS)
 @pytest.mark.parametrize(("asker", "own", "other"), RELATIONS)
-def test_by_id(running_stack, students, asker, own, other, intent):
-    mine = said(send(running_stack, asker, payload(intent, student_id=str(students[own].id))))
-    theirs = said(send(running_stack, asker, payload(intent, student_id=str(students[other].id))))
+def test_by_id(running_stack, demo_students, asker, own, other, intent):
+    mine = said(send(running_stack, asker, payload(intent, student_id=str(demo_students[own].id))))
+    theirs = said(
+        send(running_stack, asker, payload(intent, student_id=str(demo_students[other].id)))
+    )
     nobody = said(send(running_stack, asker, payload(intent, student_id="987654")))
     if intent == "record_progress" and asker not in STAFF:
         assert "Only school staff" in mine
@@ -111,7 +103,7 @@ def test_by_id(running_stack, students, asker, own, other, intent):
         assert own in mine, mine
     assert theirs == nobody
     assert other not in theirs
-    no_trace_of(students[other], theirs)
+    no_trace_of(demo_students[other], theirs)
 
 
 @pytest.mark.parametrize(
@@ -124,9 +116,9 @@ def test_by_id(running_stack, students, asker, own, other, intent):
         "how is Noah doing on his goals?",
     ],
 )
-def test_in_plain_words_another_familys_child_gives_nothing(running_stack, students, text):
+def test_in_plain_words_another_familys_child_gives_nothing(running_stack, demo_students, text):
     reply = said(send(running_stack, PARENT, text))
-    noah = students["Noah"]
+    noah = demo_students["Noah"]
     no_trace_of(noah, reply)
     for detail in ("Movement breaks", "Other health impairment", "504 plan review"):
         assert detail not in reply
@@ -136,12 +128,12 @@ def test_in_plain_words_another_familys_child_gives_nothing(running_stack, stude
 @pytest.mark.parametrize("intent", [*INTENTS, "list_students"])
 @pytest.mark.parametrize("asker", [UNKNOWN, NOBODY])
 def test_people_linked_to_nobody_get_an_explanation_and_nothing_else(
-    running_stack, students, asker, intent
+    running_stack, demo_students, asker, intent
 ):
     reply = said(send(running_stack, asker, payload(intent, student="Maya")))
     # (A parent who is linked to nobody is still told that only staff record progress.)
     assert "linked" in reply or (asker == NOBODY and "Only school staff" in reply), reply
-    for student in students.values():
+    for student in demo_students.values():
         no_trace_of(student, reply)
 
 

@@ -3,6 +3,7 @@ end (Bolt inside Starlette, served by uvicorn) wired to both."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,12 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
+from iep_assistant import stack
 from iep_assistant.config import Settings, load_settings
 from iep_assistant.records.db import Database
 
 from .fake_slack import FakeSlack
-from .harness import FrontEnd, SlackSender, StubAssistant, slack_settings
+from .harness import SIGNING_SECRET, FrontEnd, SlackSender, StubAssistant, slack_settings
 
 
 @pytest.fixture
@@ -92,3 +94,32 @@ def slack(front_end: FrontEnd) -> Iterator[SlackSender]:
         yield sender
     finally:
         sender.close()
+
+
+@pytest.fixture
+def rasa_slack(running_stack, fake_slack: FakeSlack) -> Iterator[Callable[..., SlackSender]]:
+    """Start front ends (Slack on, reminders off) wired to the session's real Rasa stack
+    and to the fake Slack; ``changes`` adjust their settings."""
+    opened: list[tuple[SlackSender, FrontEnd, Database]] = []
+
+    def start(**changes: Any) -> SlackSender:
+        settings = dataclasses.replace(
+            running_stack.settings,
+            web_port=stack.free_port(),
+            slack_bot_token="xoxb-test-token",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=fake_slack.api_url,
+            notifier=False,
+            **changes,
+        )
+        database = Database.from_url(settings.database_url)  # the stack's demo district
+        front_end = FrontEnd(create_app(settings, database=database)).start()
+        sender = SlackSender(front_end.url)
+        opened.append((sender, front_end, database))
+        return sender
+
+    yield start
+    for sender, front_end, database in opened:
+        sender.close()
+        front_end.stop()
+        database.dispose()

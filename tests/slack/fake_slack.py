@@ -59,6 +59,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     # What chat.postMessage posted, per channel, for conversations.history.
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Seconds to wait before answering these methods.
+    slow: dict[str, float] = field(default_factory=dict)
     # The ts given to each chat.postMessage, in call order (as calls_to lists them).
     posted_ts: list[str] = field(default_factory=list)
 
@@ -196,6 +198,8 @@ class FakeSlack:
             failure = queue.pop(0) if queue else None
         for listener in self.listeners:
             listener(call)
+        if method in self.slow:
+            time.sleep(self.slow[method])  # a slower Slack, so concurrent callers overlap
         held = self._holds.get(method)
         if held is not None:
             self._held.set()

@@ -4,20 +4,13 @@ the fake Slack received checked for leaks and for where it was posted."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from bot.app import create_app
-from iep_assistant import stack
-from iep_assistant.records.db import Database
-from iep_assistant.records.models import Student
-
 from .fake_slack import FakeSlack
-from .harness import SIGNING_SECRET, FrontEnd, SlackSender, dm, mention
+from .harness import SlackSender, dm, mention
 
 pytestmark = pytest.mark.rasa
 
@@ -30,34 +23,9 @@ INTENTS = ["ask_meetings", "ask_plan", "ask_goals", "ask_progress", "ask_case_ma
 MISSING = "Quentin"
 
 
-@pytest.fixture(scope="module")
-def students(running_stack) -> dict[str, Student]:
-    database = Database.from_url(running_stack.settings.database_url)
-    with database.session() as session:
-        found = {s.first_name: s for s in session.query(Student)}
-    database.dispose()
-    return found
-
-
 @pytest.fixture
-def via_slack(running_stack, fake_slack: FakeSlack) -> Iterator[SlackSender]:
-    settings = dataclasses.replace(
-        running_stack.settings,
-        web_port=stack.free_port(),
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-        notifier=False,
-    )
-    database = Database.from_url(settings.database_url)
-    front_end = FrontEnd(create_app(settings, database=database)).start()
-    sender = SlackSender(front_end.url)
-    try:
-        yield sender
-    finally:
-        sender.close()
-        front_end.stop()
-        database.dispose()
+def via_slack(rasa_slack) -> SlackSender:
+    return rasa_slack()
 
 
 def ask_in_dm(slack: SlackSender, fake: FakeSlack, user: str, text: str) -> str:
@@ -71,14 +39,14 @@ def ask_in_dm(slack: SlackSender, fake: FakeSlack, user: str, text: str) -> str:
 @pytest.mark.parametrize("intent", INTENTS)
 @pytest.mark.parametrize(("asker", "own", "other"), RELATIONS)
 def test_through_slack_nothing_of_another_student_is_posted(
-    via_slack, fake_slack, students, asker, own, other, intent
+    via_slack, fake_slack, demo_students, asker, own, other, intent
 ):
     mine = ask_in_dm(via_slack, fake_slack, asker, f"/{intent}{json.dumps({'student': own})}")
     theirs = ask_in_dm(via_slack, fake_slack, asker, f"/{intent}{json.dumps({'student': other})}")
     nobody = ask_in_dm(via_slack, fake_slack, asker, f"/{intent}{json.dumps({'student': MISSING})}")
     assert own in mine
     assert theirs.replace(other, "X") == nobody.replace(MISSING, "X")
-    student = students[other]
+    student = demo_students[other]
     assert f"{student.first_name} {student.last_name}" not in theirs
     assert f'"student_id": "{student.id}"' not in theirs
 

@@ -6,19 +6,10 @@ The session's Rasa stack serves the conversation; the front end here is our own
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
-
 import pytest
-
-from bot.app import create_app
-from iep_assistant import stack
-from iep_assistant.records.db import Database
 
 from .fake_slack import FakeSlack
 from .harness import (
-    SIGNING_SECRET,
-    FrontEnd,
     SlackSender,
     buttons_of,
     click_payload,
@@ -32,24 +23,8 @@ TEACHER = "U0DEMOTEACHER"
 
 
 @pytest.fixture
-def real_slack(running_stack, fake_slack: FakeSlack) -> Iterator[SlackSender]:
-    settings = dataclasses.replace(
-        running_stack.settings,
-        web_port=stack.free_port(),
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-        notifier=False,
-    )
-    database = Database.from_url(settings.database_url)  # the stack's, with the demo district
-    front_end = FrontEnd(create_app(settings, database=database)).start()
-    sender = SlackSender(front_end.url)
-    try:
-        yield sender
-    finally:
-        sender.close()
-        front_end.stop()
-        database.dispose()
+def real_slack(rasa_slack) -> SlackSender:
+    return rasa_slack()
 
 
 def test_dm_knowledge_question_gets_a_cited_answer_and_more_on_a_click(

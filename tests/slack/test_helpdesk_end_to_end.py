@@ -5,7 +5,6 @@ assistant back, and feedback. Real Bolt app and Rasa; only Slack is fake."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,8 +13,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.app import create_app
-from iep_assistant import stack
 from iep_assistant.records.db import Database
 from iep_assistant.records.models import AnswerFeedback, GuardianLink, Person, Student, Ticket
 from iep_assistant.records.tickets import HANDOFF_ARTICLE, transcript
@@ -23,8 +20,6 @@ from iep_assistant.records.types import Role, Speaker, TicketStatus
 
 from .fake_slack import FakeSlack
 from .harness import (
-    SIGNING_SECRET,
-    FrontEnd,
     SlackSender,
     buttons_of,
     click_payload,
@@ -57,23 +52,8 @@ def person(running_stack) -> Iterator[tuple[str, Database]]:
 
 
 @pytest.fixture
-def desk(running_stack, fake_slack: FakeSlack, person) -> Iterator[SlackSender]:
-    settings = dataclasses.replace(
-        running_stack.settings,
-        web_port=stack.free_port(),
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-        helpdesk_channel=HELPDESK,
-        notifier=False,
-    )
-    front_end = FrontEnd(create_app(settings, database=person[1])).start()
-    sender = SlackSender(front_end.url)
-    try:
-        yield sender
-    finally:
-        sender.close()
-        front_end.stop()
+def desk(rasa_slack, person) -> SlackSender:
+    return rasa_slack(helpdesk_channel=HELPDESK)
 
 
 def said(fake: FakeSlack, channel: str, words: str) -> list:

@@ -34,7 +34,13 @@ def test_production_needs_its_secrets_and_postgres():
     with pytest.raises(ConfigError) as err:
         load_settings({"IEP_PROFILE": "production"})
     message = str(err.value)
-    for name in ("DATABASE_URL", "IEP_CHANNEL_SECRET", "RASA_API_TOKEN", "ACTION_TOKEN"):
+    for name in (
+        "DATABASE_URL",
+        "TRACKER_DB_URL",
+        "IEP_CHANNEL_SECRET",
+        "RASA_API_TOKEN",
+        "ACTION_TOKEN",
+    ):
         assert name in message
 
 

@@ -351,3 +351,22 @@ def test_feedback_needs_the_chat_cookie(client: TestClient, database: Database) 
     assert response.status_code == 400
     assert "visitor" in response.json()["error"]
     assert votes(database) == []
+
+
+def test_readiness_follows_the_records_database(tmp_path):
+    """/healthz says the process serves; /readyz also needs the records database."""
+    from starlette.testclient import TestClient as Client
+
+    from bot.app import create_app
+    from iep_assistant.config import load_settings
+    from iep_assistant.records.db import Database
+
+    settings = load_settings(env={}, dotenv=False)
+    good = Database.from_url(f"sqlite:///{tmp_path / 'ok.db'}")
+    # Nothing listens on port 1: the connection is refused at once.
+    broken = Database.from_url("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with Client(create_app(settings, database=good)) as client:
+        assert client.get("/readyz").status_code == 200
+    with Client(create_app(settings, database=broken)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503
