@@ -105,7 +105,7 @@ def student_list(person: PersonView, students: Sequence[StudentView]) -> Reply:
         return no_students()
     noun = "children" if not person.role.is_staff else "students"
     shown = students[:MAX_LISTED]
-    lines = [f"You can ask me about these {len(students)} {noun}:"]
+    lines = [f"You can ask me about these {len(students):,} {noun}:"]
     lines += [
         f"• {s.display_name}" + (f", grade {s.grade}" if s.grade else "")
         + (f" ({s.school_name})" if s.school_name else "")
