@@ -25,7 +25,7 @@ from tests.production.replicas import (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # two of every process: started once for all tests here
 def replicas(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
     reason = missing_rasa() or redis_unreachable()
     if reason:
