@@ -16,7 +16,7 @@ BIN       := $(VENV)/bin
 RASA      := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 \
              SQLALCHEMY_SILENCE_UBER_WARNING=1 IEP_TRACKER_DB=$(CURDIR)/var/trackers-offline.db \
              $(RASA_VENV)/bin/rasa
-DATA      := --data nlu stories --domain domain
+DATA      := --data nlu stories
 IEP       := $(BIN)/iep-assistant
 
 .PHONY: help run test setup install training-data model database lint lock pytest validate conversation-tests audit clean
