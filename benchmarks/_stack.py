@@ -11,8 +11,6 @@ process it started when the block ends, also on an error, Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import secrets
 import signal
 import sys
 import time
@@ -42,20 +40,7 @@ class RunningStack:
 
 def benchmark_settings(tmp: Path) -> Settings:
     """Settings of a stack that shares nothing with a running assistant (no `.env`)."""
-    base = load_settings(env={}, dotenv=False)
-    rasa_port, action_port, web_port = (stack.free_port() for _ in range(3))
-    return dataclasses.replace(
-        base,
-        database_url=f"sqlite:///{tmp / 'iep.db'}",
-        rasa_port=rasa_port,
-        rasa_url=f"http://127.0.0.1:{rasa_port}",
-        action_port=action_port,
-        web_port=web_port,
-        public_base_url=f"http://127.0.0.1:{web_port}",
-        channel_secret=secrets.token_urlsafe(24),
-        rasa_api_token=secrets.token_urlsafe(24),
-        action_token=secrets.token_urlsafe(24),
-    )
+    return stack.isolated_settings(tmp)
 
 
 def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:

@@ -85,7 +85,9 @@ async def chat(settings: Settings, as_user: str | None = None) -> int:
                 continue
             buttons = ()
             for message in messages:
-                image = message.image or _chart_image(settings, sender, message)
+                image = message.image or await asyncio.to_thread(
+                    _chart_image, settings, sender, message
+                )
                 _show(message.text, message.buttons, image)
                 buttons = message.buttons or buttons
     finally:

@@ -128,6 +128,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def isolated_settings(tmp: Path, base: Settings | None = None) -> Settings:
+    """Settings for a stack that shares nothing with a running assistant: free ports,
+    fresh secrets, a records database and conversations in ``tmp`` (tests, benchmarks)."""
+    import dataclasses
+    import secrets
+
+    from iep_assistant.config import load_settings
+
+    base = base or load_settings(env={}, dotenv=False)
+    rasa_port, action_port, web_port = (free_port() for _ in range(3))
+    return dataclasses.replace(
+        base,
+        database_url=f"sqlite:///{tmp / 'iep.db'}",
+        tracker_db_url=f"sqlite:///{tmp / 'trackers.db'}",
+        rasa_port=rasa_port,
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        action_port=action_port,
+        web_port=web_port,
+        public_base_url=f"http://127.0.0.1:{web_port}",
+        channel_secret=secrets.token_urlsafe(24),
+        rasa_api_token=secrets.token_urlsafe(24),
+        action_token=secrets.token_urlsafe(24),
+    )
+
+
 def latest_model(model_dir: Path) -> Path | None:
     models = sorted(model_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None

@@ -16,21 +16,17 @@ with a stated reason when the Rasa environment or a trained model is missing
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import secrets
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from iep_assistant import stack
 from iep_assistant.config import PROJECT_ROOT, Settings, load_settings
 from iep_assistant.records.db import Database
+from tests.databases import postgres_unreachable, throwaway_database
 
 
 @dataclass(frozen=True)
@@ -52,20 +48,7 @@ class RunningStack:
 
 
 def _test_settings(tmp: Path) -> Settings:
-    base = load_settings(env={}, dotenv=False)
-    rasa_port, action_port, web_port = (stack.free_port() for _ in range(3))
-    return dataclasses.replace(
-        base,
-        database_url=f"sqlite:///{tmp / 'iep.db'}",
-        rasa_port=rasa_port,
-        rasa_url=f"http://127.0.0.1:{rasa_port}",
-        action_port=action_port,
-        web_port=web_port,
-        public_base_url=f"http://127.0.0.1:{web_port}",
-        channel_secret=secrets.token_urlsafe(24),
-        rasa_api_token=secrets.token_urlsafe(24),
-        action_token=secrets.token_urlsafe(24),
-    )
+    return stack.isolated_settings(tmp)
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -128,20 +111,9 @@ def postgres_admin_url() -> str:
     return os.environ.get("IEP_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
 
 
-def _postgres_unreachable() -> str | None:
-    try:
-        engine = create_engine(postgres_admin_url(), connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip, and say why"
-        return f"no PostgreSQL at {postgres_admin_url()} ({type(exc).__name__})"
-    return None
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
-    reason = _postgres_unreachable()
+    reason = postgres_unreachable(postgres_admin_url())
     if reason:
         pytest.skip(reason)
     return postgres_admin_url()
@@ -150,16 +122,8 @@ def postgres_server() -> str:
 @pytest.fixture
 def postgres_url(postgres_server: str) -> Iterator[str]:
     """A new empty PostgreSQL database, dropped after the test."""
-    name = f"iep_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(postgres_server, "test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

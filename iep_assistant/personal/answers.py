@@ -119,16 +119,19 @@ def student_list(person: PersonView, students: Sequence[StudentView]) -> Reply:
 # --- meetings ------------------------------------------------------------------------------
 
 
+def meeting_place(meeting: MeetingView) -> str:
+    """' (Room 114; video: https://...)', or '' when the records say neither."""
+    where = [meeting.location] if meeting.location else []
+    if meeting.video_link:
+        where.append(f"video: {meeting.video_link}")
+    return f" ({'; '.join(where)})" if where else ""
+
+
 def meeting_line(meeting: MeetingView, tz: ZoneInfo, today: date, *, with_name: bool) -> str:
     local = meeting.starts_at.astimezone(tz)
     days = wording.relative_days(local.date(), today)
     who = f"{meeting.student.first_name}'s " if with_name else ""
-    where = []
-    if meeting.location:
-        where.append(meeting.location)
-    if meeting.video_link:
-        where.append(f"video: {meeting.video_link}")
-    place = f" ({'; '.join(where)})" if where else ""
+    place = meeting_place(meeting)
     line = f"• {who}{meeting.kind.label}: {wording.when(meeting.starts_at, tz, today=today)}"
     return f"{line}, {days}{place}"
 

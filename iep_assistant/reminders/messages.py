@@ -17,12 +17,7 @@ LATE_AFTER = timedelta(minutes=15)
 def _meeting_words(meeting: MeetingView, tz: ZoneInfo, today: date) -> str:
     when = wording.when(meeting.starts_at, tz, today=today)
     label = wording.zone_label(meeting.starts_at, tz)
-    where = []
-    if meeting.location:
-        where.append(meeting.location)
-    if meeting.video_link:
-        where.append(f"video: {meeting.video_link}")
-    place = f" ({'; '.join(where)})" if where else ""
+    place = answers.meeting_place(meeting)
     return f"{meeting.student.display_name}'s {meeting.kind.label} on {when} {label}{place}"
 
 

@@ -18,17 +18,15 @@ import contextlib
 import dataclasses
 import secrets
 import socket
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
 from iep_assistant import stack
 from iep_assistant.config import PROJECT_ROOT, Settings, load_settings
+from tests.databases import postgres_unreachable, throwaway_database
+
+__all__ = ["postgres_unreachable", "throwaway_database"]  # re-exported for benchmarks
 
 REDIS_HOST = "127.0.0.1"
 REDIS_PORT = 6379
@@ -93,34 +91,6 @@ def fresh_redis_db() -> Iterator[str]:
         yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
     finally:
         redis_command("FLUSHDB", db=db)
-
-
-@contextlib.contextmanager
-def throwaway_database(admin_url: str, purpose: str) -> Iterator[str]:
-    """A new empty PostgreSQL database on ``admin_url``'s server, dropped afterwards."""
-    name = f"iep_{purpose}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def postgres_unreachable(admin_url: str) -> str | None:
-    try:
-        engine = create_engine(admin_url, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except SQLAlchemyError as exc:
-        return f"no PostgreSQL at {admin_url} ({type(exc).__name__})"
-    return None
 
 
 @dataclass(frozen=True)
