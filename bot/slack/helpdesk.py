@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from bot.slack import helpdesk_blocks as layout
 from iep_assistant.helpdesk import relay
@@ -29,7 +28,6 @@ from iep_assistant.protocol import BotMessage
 from iep_assistant.rasa_client import Assistant, AssistantUnavailable
 from iep_assistant.records import tickets
 from iep_assistant.records.db import Database
-from iep_assistant.records.models import Person
 from iep_assistant.records.store import find_person
 from iep_assistant.records.tickets import TicketView
 from iep_assistant.records.types import Channel, Speaker
@@ -239,18 +237,14 @@ class HelpDesk:
             )
             return found
 
-    def _staff(self, session: Session, staff_user: str) -> Person | None:
-        person = find_person(session, staff_user)
-        return person if person is not None and person.role.is_staff else None
-
     def _take(self, ticket_id: int, staff_user: str) -> TicketView | None:
         with self.database.session() as session:
-            staff = self._staff(session, staff_user)
+            staff = tickets.staff_member(session, staff_user)
             return tickets.take(session, ticket_id, staff, datetime.now(UTC)) if staff else None
 
     def _close(self, ticket_id: int, staff_user: str) -> TicketView | None:
         with self.database.session() as session:
-            staff = self._staff(session, staff_user)
+            staff = tickets.staff_member(session, staff_user)
             return tickets.close(session, ticket_id, staff, datetime.now(UTC)) if staff else None
 
     def _claim_resume(self, ticket_id: int) -> bool:

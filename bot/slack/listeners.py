@@ -40,7 +40,7 @@ from iep_assistant.personal.wording import zone
 from iep_assistant.protocol import PRIVATE, BotMessage
 from iep_assistant.records import tickets
 from iep_assistant.records.db import Database
-from iep_assistant.records.store import Rules, find_person
+from iep_assistant.records.store import Rules
 from iep_assistant.records.tickets import TicketView
 from iep_assistant.records.types import Channel
 
@@ -264,8 +264,7 @@ async def _feedback(
 def staff_tickets(database: Database, user: str) -> list[TicketView] | None:
     """The open tickets, for a staff member the records know; None for anyone else."""
     with database.session() as session:
-        person = find_person(session, user)
-        if person is None or not person.role.is_staff:
+        if tickets.staff_member(session, user) is None:
             return None
         return tickets.live_tickets(session)
 

@@ -45,3 +45,8 @@ def can_see(session: Session, person: Person, student_id: int) -> bool:
 def can_record_progress(person: Person) -> bool:
     """Recording a goal measurement is staff work; parents read progress, never write it."""
     return person.role.is_staff
+
+
+def can_work_tickets(person: Person | None) -> bool:
+    """Listing, taking and closing help-desk requests is for staff the records know."""
+    return person is not None and person.role.is_staff

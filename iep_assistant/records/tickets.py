@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from iep_assistant.records import audit
+from iep_assistant.records import access, audit
 from iep_assistant.records.models import (
     AnswerFeedback,
     Person,
@@ -297,6 +297,12 @@ def closed_not_resumed(session: Session, since: datetime) -> list[TicketView]:
         )
     )
     return [_view(session, t) for t in rows]
+
+
+def staff_member(session: Session, slack_user_id: str) -> Person | None:
+    """The person behind a Slack id if they may work help-desk requests, else None."""
+    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    return person if access.can_work_tickets(person) else None
 
 
 def live_tickets(session: Session, limit: int = 20) -> list[TicketView]:

@@ -73,3 +73,12 @@ def test_feedback_one_vote_per_answer_and_weakest_first(database):
         ("stay_put", 0, 2),
         ("what_is_an_iep", 1, 0),
     ]
+
+
+def test_only_staff_in_the_records_may_work_requests(database):
+    _district(database)
+    with database.session() as s:
+        assert tickets.staff_member(s, "U0DEMOCASEMGR").name == "Daniel Okafor"
+        assert tickets.staff_member(s, "U0DEMOADMIN") is not None
+        assert tickets.staff_member(s, "U0DEMOPARENT1") is None  # a parent
+        assert tickets.staff_member(s, "U0STRANGER") is None  # unknown to the records
