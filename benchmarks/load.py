@@ -450,11 +450,12 @@ def minilm_alone(text: str, rounds: int) -> list[tuple[str, float]]:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env={**os.environ, **thread_env(1), "PYTHONPATH": str(PROJECT_ROOT)},
     )
     if done.returncode != 0:
         return [("MiniLM encoder (failed: " + done.stderr.strip().splitlines()[-1] + ")", 0.0)]
-    return [("MiniLM encoder alone, in Rasa's environment", float(done.stdout.split()[-1]))]
+    label = "MiniLM encoder alone, one thread, in Rasa's environment"
+    return [(label, float(done.stdout.split()[-1]))]
 
 
 # --- report --------------------------------------------------------------------------------
@@ -528,8 +529,9 @@ def verdict(phases: list[Phase]) -> str:
 
 
 def thread_env(threads: int) -> dict[str, str]:
-    """Thread counts for OpenBLAS (NumPy, SciPy: the MiniLM featurizer) and TensorFlow
-    (DIET, TED), the environment variables they and Rasa read; none for 0."""
+    """Thread counts for OpenBLAS (NumPy, SciPy), ONNX Runtime (the MiniLM featurizer,
+    which follows OMP_NUM_THREADS) and TensorFlow (DIET), the environment variables
+    they and Rasa read; none for 0."""
     if not threads:
         return {}
     value = str(threads)

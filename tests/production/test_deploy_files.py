@@ -383,10 +383,25 @@ def test_the_rasa_image_runs_the_production_profile() -> None:
     for path in (PROJECT_ROOT / "rasa_addons").glob("*.py"):
         for module in re.findall(r"^from (iep_assistant\.\w+) import", path.read_text(), re.M):
             assert module.replace(".", "/") + ".py" in copied, f"{path.name} needs {module}"
-    lock_store = yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())["lock_store"]
-    assert lock_store["type"] == "rasa_addons.lock_store.AtomicRedisLockStore"
-    assert "COPY rasa_addons/ rasa_addons/" in copied  # the lock store is one of them
-    assert (PROJECT_ROOT / "rasa_addons" / "lock_store.py").exists()
+    endpoints = yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())
+    assert endpoints["lock_store"]["type"] == "rasa_addons.lock_store.AtomicRedisLockStore"
+    assert endpoints["tracker_store"]["type"] == "rasa_addons.tracker_store.LeanSQLTrackerStore"
+    assert "COPY rasa_addons/ rasa_addons/" in copied  # the two stores are among them
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "deploy/endpoints.production.yml"])
+def test_the_stores_rasa_is_told_to_load_exist(endpoints: str) -> None:
+    """Rasa falls back to a tracker store in memory, with only a warning, when it cannot
+    import the one named: each replica would then keep conversations of its own."""
+    config = yaml.safe_load((PROJECT_ROOT / endpoints).read_text())
+    for store in ("tracker_store", "lock_store"):
+        kind = (config.get(store) or {}).get("type", "")
+        if not kind.startswith("rasa_addons."):
+            continue
+        module, name = kind.rsplit(".", 1)
+        source = PROJECT_ROOT / (module.replace(".", "/") + ".py")
+        assert source.exists(), f"{endpoints}: {store} {kind}: no {source}"
+        assert re.search(rf"^class {name}\(", source.read_text(), re.M), f"{kind} not defined"
 
 
 def test_production_credentials_have_only_the_signed_channel() -> None:

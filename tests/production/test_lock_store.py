@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.redis]
 RACE = Path(__file__).with_name("lock_race.py")
 
 
-def race(kind: str) -> dict[str, int]:
+def race(kind: str) -> dict:
     python = load_settings(env={}, dotenv=False).rasa_bin.with_name("python")
     if not python.exists():
         pytest.skip(f"the Rasa environment is not installed ({python}); run `make test`")
@@ -40,3 +40,12 @@ def test_rasa_s_own_redis_lock_store_does_not_survive_the_same_race() -> None:
     """Why the production profile does not use Rasa's `type: redis`: the same race
     hands some ticket numbers to both processes, i.e. both servers hold the lock."""
     assert race("stock")["same_ticket"] > 0
+
+
+def test_one_person_s_messages_hold_the_lock_one_after_another() -> None:
+    done = race("turns")
+    assert done["log"] == ["start 0", "end 0", "start 1", "end 1", "start 2", "end 2"]
+    # Message 0 starts before the others arrive; when 1 starts, 2 is waiting behind
+    # it. Rasa's own store reads the tickets.
+    assert done["tickets_seen"] == [[0], [1, 2], [2]]
+    assert done["lock_left"] is False

@@ -1,4 +1,10 @@
-"""Rasa's knowledge training data is generated from knowledge/; it must not go stale."""
+"""Rasa's training data: the knowledge part is generated from knowledge/ and must not go
+stale, and no sentence may teach two meanings."""
+
+import re
+from collections import defaultdict
+
+import yaml
 
 from iep_assistant import training_data
 from iep_assistant.articles import load_knowledge_base
@@ -8,3 +14,24 @@ from iep_assistant.config import PROJECT_ROOT
 def test_generated_training_data_matches_the_articles() -> None:
     kb = load_knowledge_base(PROJECT_ROOT / "knowledge")
     assert training_data.stale_files(kb) == [], "run `iep-assistant build-training-data`"
+
+
+def _normalised(example: str) -> str:
+    # Entity mark-up ([Leo](student)) keeps its words; case and punctuation go.
+    words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", example).lower()
+    return " ".join(re.sub(r"[^\w' ]+", " ", words).split())
+
+
+def test_no_sentence_is_taught_as_two_meanings() -> None:
+    """The same words under two intents (or two articles) leave the model to guess,
+    and a retrained model may guess the other way."""
+    meanings: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((PROJECT_ROOT / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            if "intent" not in block:
+                continue
+            for line in block["examples"].splitlines():
+                if line.strip().startswith("- "):
+                    meanings[_normalised(line.strip()[2:])].add(block["intent"])
+    clashes = {text: sorted(intents) for text, intents in meanings.items() if len(intents) > 1}
+    assert clashes == {}
