@@ -90,6 +90,16 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         running.stop()
 
 
+@pytest.fixture
+def records(running_stack: RunningStack) -> Iterator[Database]:
+    """The records database the running front end and action server use."""
+    database = Database.from_url(running_stack.settings.database_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
 @pytest.fixture(scope="session")
 def demo_students(running_stack: RunningStack) -> dict:
     """The running stack's demo students, by first name (detached copies)."""

@@ -31,16 +31,6 @@ def web(running_stack) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture
-def records(running_stack) -> Iterator[Database]:
-    """The database the running front end and action server use."""
-    database = Database.from_url(running_stack.settings.database_url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
 def chat(client: httpx.Client, text: str) -> dict:
     response = client.post("/api/chat", json={"message": text})
     assert response.status_code == 200, response.text

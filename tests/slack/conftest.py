@@ -30,17 +30,9 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
+    """SQLite only here (tests/conftest.py's `database` migrates whichever URL this is):
+    the Slack app's behaviour does not depend on the database kind."""
     return f"sqlite:///{tmp_path / 'records.db'}"
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database.from_url(database_url)
-    db.upgrade()
-    try:
-        yield db
-    finally:
-        db.dispose()
 
 
 @pytest.fixture

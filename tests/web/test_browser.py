@@ -76,15 +76,6 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriv
         driver.quit()
 
 
-@pytest.fixture
-def records(running_stack) -> Iterator[Database]:
-    database = Database.from_url(running_stack.settings.database_url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], T], what: str) -> T:
     return WebDriverWait(driver, WAIT).until(condition, message=f"waited for {what}")
 
