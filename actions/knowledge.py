@@ -1,8 +1,7 @@
-"""Knowledge answers the rules do not give directly.
-
-A clear question is answered by Rasa's own `utter_faq` (responses generated from
-the articles). These actions handle the rest: an uncertain question, an article
-picked from buttons, "tell me more", and "and for a 504?".
+"""Knowledge answers: a question, a point picked from buttons, "tell me more", and
+"and for a 504?". What to say is decided by :mod:`iep_assistant.knowledge.choosing`
+from the rankings the Rasa pipeline recorded, and written by
+:mod:`iep_assistant.knowledge.replies`; these actions only translate.
 """
 
 from __future__ import annotations
@@ -17,30 +16,33 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.helpdesk import hand_off
 from actions.personal import asker_of
 from actions.services import services
-from iep_assistant.answering import choice_from_parse
+from iep_assistant.answering import ranking_from_parse
 from iep_assistant.helpdesk import handoff
-from iep_assistant.knowledge_replies import (
-    article_reply,
-    choice_reply,
-    details_reply,
+from iep_assistant.knowledge.choosing import Kind, choose
+from iep_assistant.knowledge.replies import (
+    decision_reply,
+    key_reply,
+    more_reply,
     plan_variant_reply,
-    unsure_reply,
 )
 from iep_assistant.protocol import ARTICLE, UNSURE, Reply
 from iep_assistant.records.types import HandoffReason
 
+# The replies whose rules (stories/helpdesk.yml) also hand the person to someone.
+SENSITIVE = frozenset({"legal_action", "safety_concern"})
 STILL_UNSURE = (
     "I'm still not able to answer that, sorry. A person at the school's special "
     "education office can help."
 )
+MORE_ABOUT_WHAT = "More about what? Ask me a question and I'll answer it."
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(**reply.as_kwargs())
 
 
-def last_article_id(events: Iterable[dict[str, Any]]) -> str | None:
-    """The article of the assistant's most recent knowledge answer in this conversation."""
+def last_answer_key(events: Iterable[dict[str, Any]]) -> str | None:
+    """The knowledge key (point, guide or topic) of the most recent knowledge answer."""
     for event in reversed(list(events)):
         if event.get("event") == "session_started":
             return None
@@ -52,7 +54,9 @@ def last_article_id(events: Iterable[dict[str, Any]]) -> str | None:
 
 
 class ActionAnswerQuestion(Action):
-    """A question the gate was unsure of: offer two close articles, or three and a person."""
+    """A knowledge question: the points it asks, a situation guide, or honest
+    uncertainty; or, when the ranker finds it is not one (a request we do not serve,
+    legal advice, a diagnosis, distress, a safety concern), that intent's reply."""
 
     def name(self) -> str:
         return "action_answer_question"
@@ -61,7 +65,14 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = services().knowledge
-        reply = choice_reply(choice_from_parse(tracker.latest_message), kb)
+        decision = choose(ranking_from_parse(tracker.latest_message), kb)
+        if decision.kind is Kind.REPLY:
+            # The same reply the intent's rule gives (domain.yml, utter_<intent>).
+            dispatcher.utter_message(response=f"utter_{decision.reply}")
+            if decision.reply in SENSITIVE and asker_of(tracker).identified:
+                return await hand_off(dispatcher, tracker, HandoffReason.SENSITIVE)
+            return []
+        reply = decision_reply(decision, kb)
         if reply.custom.get(UNSURE) and handoff.unsure_before(tracker.events):
             # The second answer in a row we are not sure of: a person should take it.
             if asker_of(tracker).identified:
@@ -73,6 +84,8 @@ class ActionAnswerQuestion(Action):
 
 
 class ActionShowArticle(Action):
+    """A point, guide or topic picked from a button."""
+
     def name(self) -> str:
         return "action_show_article"
 
@@ -80,8 +93,7 @@ class ActionShowArticle(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = services().knowledge
-        article = kb.get(tracker.get_slot("article_id"))
-        send(dispatcher, article_reply(article, kb) if article else unsure_reply([]))
+        send(dispatcher, key_reply(tracker.get_slot("article_id"), kb))
         return [SlotSet("article_id", None)]
 
 
@@ -93,11 +105,11 @@ class ActionTellMore(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = services().knowledge
-        article = kb.get(last_article_id(tracker.events))
-        if article is None:
-            dispatcher.utter_message(text="More about what? Ask me a question and I'll answer it.")
+        reply = more_reply(last_answer_key(tracker.events), kb)
+        if reply is None:
+            dispatcher.utter_message(text=MORE_ABOUT_WHAT)
         else:
-            send(dispatcher, details_reply(article, kb))
+            send(dispatcher, reply)
         return []
 
 
@@ -109,6 +121,7 @@ class ActionFollowupPlanType(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kb = services().knowledge
-        last = kb.get(last_article_id(tracker.events))
+        key = last_answer_key(tracker.events)
+        last = kb.topic_of(key) if key else None
         send(dispatcher, plan_variant_reply(last, tracker.get_slot("plan_type"), kb))
         return []

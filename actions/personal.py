@@ -13,8 +13,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import Services, services
-from iep_assistant.answering import article_ranking
-from iep_assistant.knowledge_replies import general_instead
+from iep_assistant.answering import ranking_from_parse
+from iep_assistant.knowledge.choosing import choose
+from iep_assistant.knowledge.replies import general_instead
 from iep_assistant.personal import answers
 from iep_assistant.personal.asker import Asker, asker_from
 from iep_assistant.personal.lookups import HANDLERS, Answer, Handler, Question, answer_for
@@ -82,8 +83,8 @@ class PersonalAction(Action):
         if not asker.identified or asker.channel is None:
             # No records without an identity; but the words may also ask a general
             # question ("when is the annual review due?"), which we can answer.
-            candidates = article_ranking(tracker.latest_message, as_knowledge=True)
-            reply = general_instead(answers.NO_IDENTITY, candidates, svc.knowledge)
+            decision = choose(ranking_from_parse(tracker.latest_message), svc.knowledge)
+            reply = general_instead(answers.NO_IDENTITY, decision, svc.knowledge)
             dispatcher.utter_message(**reply.as_kwargs())
             return []
         tz = zone(asker.time_zone, svc.settings.district_time_zone)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iep_assistant.articles import KnowledgeBase, load_knowledge_base
 from iep_assistant.config import Settings, load_settings
+from iep_assistant.knowledge import KnowledgeBase, load_knowledge_base
 from iep_assistant.records.db import Database
 from iep_assistant.records.store import Rules
 

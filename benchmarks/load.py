@@ -27,6 +27,10 @@ Two phases per replica count:
 Reported: throughput, p50/p95/p99 latency, peak memory (RSS) of each process, and
 the CPU time each kind of process spends per message (on two cores, what bounds
 throughput). ``--breakdown`` adds one-at-a-time timings of the parts of a turn.
+``--peer`` then measures the stock Rasa FAQ assistant (benchmarks/_peer.py) on the
+same machine in the same run, knowledge questions one at a time: its latency and CPU
+time per message are the yardstick that makes these figures comparable with
+another machine's (absolute times differ from machine to machine).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ import httpx
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks import _procstat  # noqa: E402
+from benchmarks import _peer, _procstat  # noqa: E402
 from benchmarks.import_students import generate  # noqa: E402
 from bot.web.visitor import VISITOR_COOKIE  # noqa: E402
 from iep_assistant.config import Settings  # noqa: E402
@@ -63,6 +67,7 @@ from iep_assistant.rasa_client import AssistantUnavailable, RasaClient  # noqa: 
 from iep_assistant.records import demo  # noqa: E402
 from iep_assistant.records.db import Database  # noqa: E402
 from iep_assistant.records.importer import import_path  # noqa: E402
+from iep_assistant.stack import Stack  # noqa: E402
 from tests.production.questions import KNOWLEDGE  # noqa: E402
 from tests.production.replicas import (  # noqa: E402
     Replicas,
@@ -564,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=2000, help="synthetic students")
     parser.add_argument("--breakdown", action="store_true", help="time the parts of a turn")
     parser.add_argument(
+        "--peer", action="store_true", help="also measure the stock Rasa FAQ assistant"
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -619,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
                             pid = service.process.pid
                             peak = _procstat.peak_rss_mb(pid)
                             memory.append((count, service.name, after_start[pid], peak))
+        yardstick = measure_peer(base, tmp) if args.peer else None
     print()
     print(report(phases, memory))
     if parts:
@@ -626,9 +635,30 @@ def main(argv: list[str] | None = None) -> int:
         print("| part | ms |\n|---|---:|")
         for label, ms in parts:
             print(f"| {label} | {ms:.1f} |")
+    if yardstick:
+        latencies, cpu = yardstick
+        print(
+            "\nThe stock Rasa FAQ assistant, same machine and run, knowledge questions one at "
+            f"a time: p50 {1000 * _peer.pct(latencies, 50):.0f} ms, "
+            f"{1000 * cpu:.1f} ms of CPU a message."
+        )
     print()
     print(verdict(phases))
     return 0
+
+
+def measure_peer(settings: Settings, tmp: Path, count: int = 200) -> tuple[list[float], float]:
+    """The stock FAQ peer alone on the idle machine (trained first if it must be)."""
+    say("measuring the stock Rasa FAQ assistant ...")
+    model = _peer.peer_model(_peer.PEER_DIR, settings.rasa_bin)
+    service = _peer.peer_service(settings, model, tmp)
+    running = Stack([service])
+    running.start(timeout=300)
+    try:
+        asker = _peer.Asker("peer", [service], _peer.rest_sender(_peer.peer_url(service)))
+        return asyncio.run(_peer.timed(asker, [q for q, _ in KNOWLEDGE], count))
+    finally:
+        running.stop()
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ from bot.slack.routes import routes as slack_routes
 from bot.slack.runtime import SlackRuntime
 from bot.slack.web_client import build_web_client
 from bot.web import routes as web_routes
-from iep_assistant.articles import load_knowledge_base
 from iep_assistant.config import Settings
+from iep_assistant.knowledge import load_knowledge_base
 from iep_assistant.rasa_client import Assistant, RasaClient
 from iep_assistant.records.db import Database
 from iep_assistant.reminders.delivery import Notifier, notice_defaults
@@ -80,7 +80,7 @@ def create_app(
 
     ``assistant`` defaults to the signed Rasa client; ``database`` to one opened from
     ``settings.database_url`` for this process. The app's state holds ``assistant``,
-    ``database``, ``knowledge`` (the article ids) and ``helpdesk`` (None without Slack
+    ``database``, ``knowledge`` (the keys an answer may carry) and ``helpdesk`` (None without Slack
     and a help-desk channel).
     """
     rasa: RasaClient | None = None
@@ -102,7 +102,7 @@ def create_app(
         slack = SlackRuntime(slack_app, settings)
         if not settings.socket_mode:
             routes += slack_routes(slack_app)
-    knowledge = frozenset(load_knowledge_base(settings.knowledge_dir).articles)
+    knowledge = load_knowledge_base(settings.knowledge_dir).answer_keys()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

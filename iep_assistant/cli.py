@@ -33,10 +33,12 @@ def _settings() -> Settings:
 
 
 def cmd_build_training_data(args: argparse.Namespace) -> int:
-    from iep_assistant import training_data
-    from iep_assistant.articles import load_knowledge_base
+    from iep_assistant.knowledge import KnowledgeError, load_knowledge_base, training_data
 
-    kb = load_knowledge_base(load_settings().knowledge_dir)
+    try:
+        kb = load_knowledge_base(load_settings().knowledge_dir)
+    except KnowledgeError as exc:
+        raise CommandError(str(exc)) from None
     if args.check:
         stale = training_data.stale_files(kb)
         if stale:
@@ -44,14 +46,47 @@ def cmd_build_training_data(args: argparse.Namespace) -> int:
             raise CommandError(
                 f"stale generated files: {names}; run `iep-assistant build-training-data`"
             )
-        print(f"generated training data is up to date ({len(kb)} articles)")
+        print(f"generated training data is up to date ({len(kb)} topics)")
         return 0
     changed = training_data.write(kb)
     print(
-        f"{len(kb)} articles; "
+        f"{len(kb)} topics, {len(kb.points)} points, {len(kb.situations)} situations; "
         + (f"wrote {', '.join(str(p) for p in changed)}" if changed else "training data unchanged")
     )
     return 0
+
+
+def cmd_check_knowledge(args: argparse.Namespace) -> int:
+    from iep_assistant.knowledge import KnowledgeError, load_knowledge_base
+    from iep_assistant.knowledge.checks import problems, topic_problems
+    from iep_assistant.knowledge.format import parse_situation, parse_topic
+
+    try:
+        if args.files:  # one file at a time, without the references between files
+            found = []
+            for name in args.files:
+                path = Path(name)
+                if path.parent.name == "situations":
+                    parse_situation(path)
+                else:
+                    found += list(topic_problems(parse_topic(path)))
+            for line in found:
+                print(line)
+            print(f"{len(args.files)} file(s); {len(found)} problem(s)")
+            return 1 if found else 0
+        kb = load_knowledge_base(load_settings().knowledge_dir)
+    except (KnowledgeError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    found = list(problems(kb))
+    for line in found:
+        print(line)
+    points = sum(len(t.points) for t in kb)
+    phrasings = sum(1 for _ in kb.labelled_phrasings())
+    print(
+        f"{len(kb)} topics, {points} points, {len(kb.situations)} situations, "
+        f"{phrasings} phrasings; {len(found)} problem(s)"
+    )
+    return 1 if found else 0
 
 
 def cmd_prune_models(args: argparse.Namespace) -> int:
@@ -62,56 +97,104 @@ def cmd_prune_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_evaluate_knowledge(args: argparse.Namespace) -> int:
-    import dataclasses
-    import secrets
+def _embedder(settings: Settings):
+    """Sentence embeddings from the MiniLM encoder, which runs in Rasa's environment."""
+    import io
+    import json
+    import subprocess
 
-    from iep_assistant import evaluation, stack
-    from iep_assistant.articles import load_knowledge_base
+    import numpy as np
+
+    python = settings.rasa_bin.parent / "python"
+
+    def embed(texts):
+        done = subprocess.run(
+            [str(python), "-m", "rasa_addons.embed"],
+            input=json.dumps(list(texts)).encode(),
+            capture_output=True,
+            cwd=PROJECT_ROOT,
+            env={"PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"},
+            check=False,
+        )
+        if done.returncode != 0:
+            raise CommandError(f"the MiniLM encoder failed: {done.stderr.decode()[-300:]}")
+        return np.load(io.BytesIO(done.stdout))
+
+    return embed
+
+
+def cmd_evaluate_knowledge(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from iep_assistant import stack
+    from iep_assistant.knowledge import KnowledgeError, load_knowledge_base
+    from iep_assistant.knowledge import evaluation as ev
 
     settings = load_settings()
-    kb = load_knowledge_base(settings.knowledge_dir)
     try:
-        questions = evaluation.load_heldout(Path(args.heldout), kb)
-    except (OSError, ValueError) as exc:
+        kb = load_knowledge_base(settings.knowledge_dir)
+        questions = ev.load_questions(Path(args.questions), kb)
+    except (OSError, ValueError, KnowledgeError) as exc:
         raise CommandError(str(exc)) from None
     texts = [q.text for q in questions]
-    server = None
-    rasa_url, token = args.rasa_url, args.token
-    if not rasa_url:
-        model = stack.latest_model(settings.model_dir)
-        if model is None:
-            raise CommandError("no trained model: run `make model` first")
-        port, token = stack.free_port(), secrets.token_urlsafe(16)
-        local = dataclasses.replace(settings, rasa_port=port, rasa_api_token=token)
-        log_dir = PROJECT_ROOT / "var" / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        server = stack.rasa_service(local, stack.service_env(local), log_dir, model=model)
-        print(f"Loading {model.name} ...", flush=True)
-        stack.Stack([server]).start()
-        rasa_url = f"http://127.0.0.1:{port}"
-    try:
-        parses = asyncio.run(evaluation.parse_all(rasa_url, token, texts))
-    finally:
-        if server:
-            server.stop()
-    assistant = [evaluation.assistant_prediction(p) for p in parses]
-    results = [
-        evaluation.score("assistant", questions, assistant),
-        evaluation.score("TF-IDF search", questions, evaluation.TfidfSearch(kb).predict(texts)),
-        evaluation.score(
-            "TF-IDF incl. phrasings",
-            questions,
-            evaluation.TfidfSearch(kb, with_phrasings=True).predict(texts),
-        ),
+    running = None
+    rasa_url, secret = args.rasa_url, args.channel_secret
+    with tempfile.TemporaryDirectory(prefix="iep-eval-") as tmp:
+        if not rasa_url:
+            model = stack.latest_model(settings.model_dir)
+            if model is None:
+                raise CommandError("no trained model: run `make model` first")
+            local = stack.isolated_settings(Path(tmp), settings)
+            env = stack.service_env(local)
+            running = stack.Stack(
+                [
+                    stack.action_service(local, env, Path(tmp)),
+                    stack.rasa_service(
+                        local, env, Path(tmp), model=model, tracker_db=Path(tmp) / "t.db"
+                    ),
+                ]
+            )
+            print(f"Starting the assistant with {model.name} ...", flush=True)
+            try:
+                running.start()
+            except stack.StackError as exc:
+                raise CommandError(str(exc)) from None
+            rasa_url, secret = local.rasa_url, local.channel_secret
+        try:
+            print(f"Asking {len(texts)} questions ...", flush=True)
+            replies = asyncio.run(ev.ask_assistant(rasa_url, secret, texts))
+        finally:
+            if running:
+                running.stop()
+    baselines = {
+        "TF-IDF search": ev.tfidf_search(kb, texts, with_phrasings=False),
+        "TF-IDF search incl. phrasings": ev.tfidf_search(kb, texts, with_phrasings=True),
+    }
+    if not args.no_minilm:
+        baselines["MiniLM search incl. phrasings"] = ev.minilm_search(
+            kb, texts, _embedder(settings)
+        )
+    systems = [
+        ev.Scores(
+            "the assistant",
+            [ev.judge(q, r) for q, r in zip(questions, replies, strict=True)],
+            replies,
+        )
     ]
-    results[0].extra = evaluation.assistant_extras(questions, assistant)
-    text = evaluation.report(results, kb)
-    text += "\n## Questions the assistant got wrong\n\n" + evaluation.misses(questions, assistant)
+    for name, answers in baselines.items():
+        outcomes = [ev.judge(q, r) for q, r in zip(questions, answers, strict=True)]
+        systems.append(ev.Scores(name, outcomes, answers))
+    summary = ev.report(questions, systems)
+    text = f"# Knowledge answers on {Path(args.questions).name}\n\n{summary}"
+    for attribute in ("focus", "asker", "style", "expect", "topic"):
+        text += f"\n## The assistant by {attribute}\n\n" + ev.by_group(
+            questions, systems[0], attribute
+        )
+    text += "\n## What the assistant did not answer right\n\n" + ev.misses(questions, systems[0])
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
-    print(text.split("\n| article")[0])
+    print(summary)
     print(f"Full report: {out}")
     return 0
 
@@ -256,7 +339,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Reports for the people who run the assistant; today, answer feedback."""
-    from iep_assistant.articles import load_knowledge_base
+    from iep_assistant.knowledge import load_knowledge_base
     from iep_assistant.records import tickets
 
     kb = load_knowledge_base(load_settings().knowledge_dir)
@@ -282,10 +365,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"Weakest answers first ({len(scores)} with feedback):\n")
     print(f"{'helpful':>8} {'👍':>4} {'👎':>4}  article")
     for score in scores[: args.limit]:
-        title = kb[score.article_id].title if score.article_id in kb else ""
+        title = kb.title_of(score.article_id)
         name = f"{score.article_id} ({title})" if title else score.article_id
         print(f"{score.share_helpful:>7.0%} {score.helpful:>4} {score.not_helpful:>4}  {name}")
-    print("\nEdit the article in knowledge/, then `make run` (it retrains what changed).")
+    print("\nEdit the topic in knowledge/, then `make run` (it retrains what changed).")
     return 0
 
 
@@ -488,17 +571,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("build-training-data", cmd_build_training_data, "derive Rasa data from knowledge/")
     p.add_argument("--check", action="store_true", help="fail if the generated files are stale")
+    p = add("check-knowledge", cmd_check_knowledge, "check knowledge/ (format, sources, lengths)")
+    p.add_argument("files", nargs="*", help="only these files (default: the whole knowledge base)")
     p = add("prune-models", cmd_prune_models, "delete all but the newest trained models")
     p.add_argument("--keep", type=int, default=2)
     p = add(
-        "evaluate-knowledge", cmd_evaluate_knowledge, "accuracy on held-out questions vs TF-IDF"
+        "evaluate-knowledge",
+        cmd_evaluate_knowledge,
+        "judge the assistant's replies to held-out questions, beside plain searches",
     )
-    p.add_argument("--heldout", default=str(PROJECT_ROOT / "tests/heldout/knowledge_questions.yml"))
+    p.add_argument("--questions", default=str(PROJECT_ROOT / "tests/heldout/knowledge_eval.yml"))
     p.add_argument("--out", default=str(PROJECT_ROOT / "results/knowledge-eval.md"))
-    p.add_argument(
-        "--rasa-url", help="a running Rasa server with --enable-api (default: start one)"
-    )
-    p.add_argument("--token", default="", help="that server's --auth-token")
+    p.add_argument("--rasa-url", help="a running assistant's Rasa server (default: start one)")
+    p.add_argument("--channel-secret", default="", help="that assistant's IEP_CHANNEL_SECRET")
+    p.add_argument("--no-minilm", action="store_true", help="skip the MiniLM search baseline")
     p = add("db", cmd_db, "migrate the records database (Alembic)")
     p.add_argument("action", choices=["upgrade", "downgrade", "current"])
     p.add_argument("revision", nargs="?", help="target revision (default: head / base)")

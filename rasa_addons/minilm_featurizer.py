@@ -29,7 +29,7 @@ from rasa_addons.minilm import ENCODER_VERSION, MiniLMEncoder
 _ENCODER: Optional[MiniLMEncoder] = None
 
 
-def _encoder() -> MiniLMEncoder:
+def shared_encoder() -> MiniLMEncoder:
     # One copy of the weights per process, however many graph nodes use it.
     global _ENCODER
     if _ENCODER is None:
@@ -65,7 +65,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
-        self.encoder = _encoder()
+        self.encoder = shared_encoder()
 
     @classmethod
     def create(

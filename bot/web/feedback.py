@@ -19,7 +19,7 @@ from iep_assistant.records.types import Channel
 # per visitor, so a short, plain one is enough (and nothing else is accepted).
 _ANSWER_ID = re.compile(r"[A-Za-z0-9_-]{4,40}")
 ANSWER_PREFIX = "web:"
-EXAMPLE = '{"article": "<article id>", "helpful": true, "answer": "<answer id>"}'
+EXAMPLE = '{"article": "<answer key>", "helpful": true, "answer": "<answer id>"}'
 
 
 class BadVote(ValueError):
@@ -43,7 +43,7 @@ def read_vote(data: object, articles: Container[str]) -> Vote:
         raise BadVote(f"send a JSON object like {EXAMPLE}")
     article, helpful, answer = data.get("article"), data.get("helpful"), data.get("answer")
     if not isinstance(article, str) or not article or article not in articles:
-        raise BadVote("article must be the id of a knowledge article the assistant answered with")
+        raise BadVote("article must be the key of a knowledge answer the assistant gave")
     if not isinstance(helpful, bool):
         raise BadVote("helpful must be true or false")
     if not isinstance(answer, str) or not _ANSWER_ID.fullmatch(answer):

@@ -40,7 +40,7 @@ def test_each_gets_a_clear_answer_and_the_chat_goes_on(web, name):
     assert all(m["text"] != TROUBLE_TEXT for m in messages)
     assert all("<script>" not in m["text"] for m in messages if name == "markup")
     after = web.post("/api/chat", json={"message": "what is a 504 plan?"}).json()["messages"]
-    assert after[0].get("article") == "what_is_a_504_plan"
+    assert after[0].get("article", "").startswith("what_is_a_504_plan.")
 
 
 def test_the_huge_message_is_told_its_size(web):

@@ -64,15 +64,15 @@ def test_question_in_own_words_gets_a_cited_answer(web: httpx.Client) -> None:
         web, "how long does the school have to finish testing my kid once I sign the form?"
     )
     answer = messages[0]
-    assert answer["article"] == "initial_evaluation_timeline"
-    assert "60" in answer["text"]
-    assert "300.301" in answer["text"]  # the cited source travels with the answer
+    assert answer["article"] == "initial_evaluation_timeline.deadline"
+    assert answer["text"].startswith("The school must finish the initial evaluation within 60 days")
+    assert "Source: 34 CFR 300.301(c)(1)" in answer["text"]  # the source travels with it
     assert any(b["title"].lower().startswith("tell me more") for b in answer["buttons"])
 
 
 def test_button_payload_continues_the_conversation(web: httpx.Client) -> None:
     first = ask(web, "what's the difference between a 504 plan and an IEP")[0]
-    assert first["article"] == "iep_vs_504"
+    assert first["article"].startswith("iep_vs_504.")
     more = next(b for b in first["buttons"] if b["title"].lower().startswith("tell me more"))
     details = ask(web, more["payload"])  # runs action_tell_more on the action server
     assert details[0]["article"] == "iep_vs_504"
@@ -80,12 +80,34 @@ def test_button_payload_continues_the_conversation(web: httpx.Client) -> None:
     assert details[0]["text"] != first["text"]
 
 
-def test_picking_an_article_from_buttons_shows_it(web: httpx.Client) -> None:
+def test_picking_a_point_from_buttons_shows_it(web: httpx.Client) -> None:
     first = ask(web, "what's the difference between a 504 plan and an IEP")[0]
     related = next(b for b in first["buttons"] if "choose_article" in b["payload"])
     shown = ask(web, related["payload"])  # runs action_show_article
-    assert shown[0]["article"] != "iep_vs_504"
+    assert shown[0]["article"] != first["article"]
     assert shown[0]["article"] in related["payload"]
+
+
+def test_two_questions_in_one_message_get_both_answers(web: httpx.Client) -> None:
+    answer = ask(
+        web, "Can I bring my own advocate to the IEP meeting, and do I get a copy of the IEP?"
+    )[0]
+    assert "300.321" in answer["text"]  # who may come
+    assert "300.322(f)" in answer["text"]  # the copy at no cost
+
+
+def test_a_story_of_what_happened_gets_the_guide_with_what_to_do(web: httpx.Client) -> None:
+    answer = ask(
+        web,
+        "They keep calling me to pick up my son early because of his behavior, almost every "
+        "day now, and the principal says it doesn't count as a suspension. He has an IEP. "
+        "Is this allowed? What can I do?",
+    )[0]
+    assert answer["article"] == "situation.suspension_and_removal"
+    assert "What to do now" in answer["text"]
+    assert "300.530" in answer["text"]
+    letter = next(b for b in answer["buttons"] if b["title"] == "A letter you can send")
+    assert "letter you can send" in ask(web, letter["payload"])[0]["text"]
 
 
 def test_visitor_gets_an_unguessable_web_id(web: httpx.Client) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from iep_assistant.answering import group_of
 from iep_assistant.protocol import TROUBLE_TEXT, BotMessage
 from iep_assistant.rasa_client import RasaClient
 from tests.production import questions
@@ -31,11 +32,11 @@ SLACK_DM = {"channel": "slack", "conversation": "dm"}
 
 @dataclass(frozen=True)
 class Turn:
-    """A message and what its answer must be: a knowledge article, or a private
+    """A message and what its answer must be: a point of a knowledge topic, or a private
     answer whose text matches ``pattern`` (or a public one when ``private`` is False)."""
 
     text: str
-    article: str | None = None
+    topic: str | None = None
     pattern: str | None = None
     private: bool = True
 
@@ -43,9 +44,9 @@ class Turn:
         shown = " / ".join(m.text for m in messages)
         if not messages or not shown.strip() or TROUBLE_TEXT in shown:
             return f"no proper answer to {self.text!r}: {shown[:100]!r}"
-        if self.article is not None:
-            got = [m.custom.get("article") for m in messages]
-            return None if self.article in got else f"{self.text!r}: article {got}, {shown[:80]!r}"
+        if self.topic is not None:
+            got = [group_of(m.custom.get("article") or "") for m in messages]
+            return None if self.topic in got else f"{self.text!r}: topic {got}, {shown[:80]!r}"
         if self.pattern is not None and not re.search(self.pattern, shown):
             return f"{self.text!r}: expected /{self.pattern}/, got {shown[:100]!r}"
         if any(m.private for m in messages) is not self.private:
@@ -53,7 +54,7 @@ class Turn:
         return None
 
 
-KNOWLEDGE = [Turn(text, article=article) for text, article in questions.KNOWLEDGE]
+KNOWLEDGE = [Turn(text, topic=topic) for text, topic in questions.KNOWLEDGE]
 
 # The demo personas' own questions (README, Demo personas), in the order asked.
 # "how is Leo doing?" then "and his goals?" are consecutive, so they land on
@@ -262,10 +263,11 @@ def test_simultaneous_messages_of_one_person_are_handled_one_at_a_time(
 
     problems = asyncio.run(burst())
     assert not problems, "\n".join(problems)
-    by_text = {turn.text: turn.article for turn in KNOWLEDGE}
+    by_text = {turn.text: turn.topic for turn in KNOWLEDGE}
     for n, sender in enumerate(senders):
         turns = user_turns(tracker(replicas, n % 2, sender)["events"])
         assert len(turns) == 2 * rounds, f"{sender}: {len(turns)} turns recorded"
         for text, answers in turns:
-            articles = [(a.get("data") or {}).get("custom", {}).get("article") for a in answers]
-            assert articles == [by_text[text]], f"{sender}: {text!r} answered with {articles}"
+            keys = [(a.get("data") or {}).get("custom", {}).get("article") or "" for a in answers]
+            topics = [group_of(k) for k in keys]
+            assert topics == [by_text[text]], f"{sender}: {text!r} answered with {keys}"
