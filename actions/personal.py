@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import Services, services
 from iep_assistant.answering import ranking_from_parse
-from iep_assistant.knowledge.choosing import choose
+from iep_assistant.knowledge.choosing import GENERAL_INSTEAD, choose
 from iep_assistant.knowledge.replies import general_instead
 from iep_assistant.personal import answers
 from iep_assistant.personal.asker import Asker, asker_from
@@ -83,7 +83,8 @@ class PersonalAction(Action):
         if not asker.identified or asker.channel is None:
             # No records without an identity; but the words may also ask a general
             # question ("when is the annual review due?"), which we can answer.
-            decision = choose(ranking_from_parse(tracker.latest_message), svc.knowledge)
+            ranking = ranking_from_parse(tracker.latest_message)
+            decision = choose(ranking, svc.knowledge, GENERAL_INSTEAD)
             reply = general_instead(answers.NO_IDENTITY, decision, svc.knowledge)
             dispatcher.utter_message(**reply.as_kwargs())
             return []

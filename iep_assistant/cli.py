@@ -97,32 +97,6 @@ def cmd_prune_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def _embedder(settings: Settings):
-    """Sentence embeddings from the MiniLM encoder, which runs in Rasa's environment."""
-    import io
-    import json
-    import subprocess
-
-    import numpy as np
-
-    python = settings.rasa_bin.parent / "python"
-
-    def embed(texts):
-        done = subprocess.run(
-            [str(python), "-m", "rasa_addons.embed"],
-            input=json.dumps(list(texts)).encode(),
-            capture_output=True,
-            cwd=PROJECT_ROOT,
-            env={"PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"},
-            check=False,
-        )
-        if done.returncode != 0:
-            raise CommandError(f"the MiniLM encoder failed: {done.stderr.decode()[-300:]}")
-        return np.load(io.BytesIO(done.stdout))
-
-    return embed
-
-
 def cmd_evaluate_knowledge(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -171,9 +145,11 @@ def cmd_evaluate_knowledge(args: argparse.Namespace) -> int:
         "TF-IDF search incl. phrasings": ev.tfidf_search(kb, texts, with_phrasings=True),
     }
     if not args.no_minilm:
-        baselines["MiniLM search incl. phrasings"] = ev.minilm_search(
-            kb, texts, _embedder(settings)
-        )
+        embed = ev.minilm_embedder(settings.rasa_bin.parent / "python")
+        try:
+            baselines["MiniLM search incl. phrasings"] = ev.minilm_search(kb, texts, embed)
+        except RuntimeError as exc:
+            raise CommandError(f"{exc} (or pass --no-minilm)") from None
     systems = [
         ev.Scores(
             "the assistant",

@@ -49,8 +49,8 @@ class Thresholds:
     # message; at most this many.
     optional_step: float = 0.15
     optional_steps: int = 2
-    # A message this long, or with this many questions, is a story: it also gets what
-    # to do if the school does not put things right.
+    # A message this long, or with this many questions beside what happened, is a
+    # story: it also gets what to do if the school does not put things right.
     long_words: int = 35
     long_questions: int = 2
     most_points: int = 3
@@ -66,6 +66,10 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+# For a personal question that cannot be answered personally (an anonymous web
+# visitor): the general answer its words also ask, only when one point plainly is
+# ("when is the annual review due?"), not merely its topic ("when is his meeting?").
+GENERAL_INSTEAD = Thresholds(topic=float("inf"), point=0.5)
 
 # Where to go when the school does not put things right, by the law of the topic
 # answered (a situation guide names its own).
@@ -155,9 +159,13 @@ def _segment_points(
     return keys
 
 
-def _is_long(ranking: KnowledgeRanking, thresholds: Thresholds) -> bool:
+def _is_story(ranking: KnowledgeRanking, thresholds: Thresholds) -> bool:
+    """A long message, or several questions beside what happened: a story."""
     questions = sum(s.question for s in ranking.segments)
-    return ranking.words >= thresholds.long_words or questions >= thresholds.long_questions
+    tells = any(not s.question for s in ranking.segments)
+    return ranking.words >= thresholds.long_words or (
+        tells and questions >= thresholds.long_questions
+    )
 
 
 def _next_steps(keys: Sequence[str], kb: KnowledgeBase) -> str:
@@ -201,7 +209,7 @@ def _answer(ranking: KnowledgeRanking, kb: KnowledgeBase, thresholds: Thresholds
     whole = [r for r in ranking.whole if r.key in kb.points or kb.situation(r.key)]
     if not whole:
         return Decision(Kind.UNSURE)
-    long = _is_long(ranking, thresholds)
+    long = _is_story(ranking, thresholds)
     likely = _likeliest(ranking)
     situations = sorted(
         ((p, k) for k, p in likely.items() if kb.situation(k) is not None), reverse=True

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import io
+import json
 import re
+import subprocess
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -166,6 +169,27 @@ def tfidf_search(kb: KnowledgeBase, texts: Sequence[str], *, with_phrasings: boo
 
 
 Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+def minilm_embedder(rasa_python: Path) -> Embed:
+    """Sentence embeddings from the shipped MiniLM encoder, which runs in Rasa's
+    environment (rasa_addons/embed.py), one call per batch of texts."""
+    from iep_assistant.config import PROJECT_ROOT
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        done = subprocess.run(
+            [str(rasa_python), "-m", "rasa_addons.embed"],
+            input=json.dumps(list(texts)).encode(),
+            capture_output=True,
+            cwd=PROJECT_ROOT,
+            env={"PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"},
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"the MiniLM encoder failed: {done.stderr.decode()[-300:]}")
+        return np.load(io.BytesIO(done.stdout))
+
+    return embed
 
 
 def minilm_search(kb: KnowledgeBase, texts: Sequence[str], embed: Embed) -> list[str]:

@@ -110,3 +110,24 @@ def test_distress_beside_a_clear_question_gets_the_answer_kindly(kb) -> None:
     assert decision.points[0] == "timelines.breaks"
     only_told = dataclasses.replace(told, asks=False)
     assert choose(only_told, kb) == Decision(Kind.REPLY, reply="distress")
+
+
+def test_the_general_answer_to_a_personal_question_must_be_plain(kb) -> None:
+    from iep_assistant.knowledge.choosing import GENERAL_INSTEAD
+
+    likely = ranking(("timelines.breaks", 0.3), ("meetings.m1", 0.05))
+    assert choose(likely, kb).kind is Kind.POINTS
+    assert choose(likely, kb, GENERAL_INSTEAD).kind is Kind.UNSURE
+
+
+def test_several_questions_are_a_story_only_beside_what_happened(kb, monkeypatch) -> None:
+    from iep_assistant.knowledge import choosing
+
+    monkeypatch.setitem(choosing.NEXT_STEPS, "idea", "meetings.m4")
+    two = [segment(("timelines.breaks", 0.6)), segment(("meetings.m3", 0.6))]
+    asked = choose(ranking(("timelines.breaks", 0.5), segments=two), kb)
+    assert asked.points == ("timelines.breaks", "meetings.m3") and asked.next_steps == ""
+    told = Segment(0, 1, (Ranked("meetings.m1", 0.1),), question=False)
+    story = choose(ranking(("timelines.breaks", 0.5), segments=[told, *two]), kb)
+    assert story.points == ("timelines.breaks", "meetings.m3")
+    assert story.next_steps == "meetings.m4"

@@ -62,3 +62,13 @@ def test_the_report_gives_each_system_and_kind(tmp_path, kb) -> None:
     report = ev.report(questions, [ev.Scores("x", [ev.Outcome.HELD], ["r"])])
     assert "| x | all | 100.0% | 0.0% | 0.0% |" in report
     assert "| x | short | 100.0% | 0.0% | 0.0% |" in report
+
+
+def test_the_minilm_search_uses_the_shipped_encoder(kb) -> None:
+    from iep_assistant.config import PROJECT_ROOT
+
+    python = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+    if not python.exists():
+        pytest.skip(f"the Rasa environment is not installed ({python}); run `make test`")
+    [reply] = ev.minilm_search(kb, ["is the meeting rule number one"], ev.minilm_embedder(python))
+    assert reply.startswith("Meeting rule number")

@@ -84,3 +84,17 @@ def test_a_button_shows_a_point_a_guide_or_a_topic(kb) -> None:
 def test_the_other_plan_falls_back_to_the_general_topic_when_there_is_none(kb) -> None:
     reply = plan_variant_reply(kb["timelines"], "504", kb)
     assert reply.text.startswith(NOT_SURE)  # the small knowledge base has no 504 topic
+
+
+def test_a_personal_question_without_records_gets_the_plain_general_answer(kb) -> None:
+    from iep_assistant.knowledge.replies import general_instead
+
+    answered = general_instead(
+        "I can't look up records here.", Decision(Kind.POINTS, points=("timelines.breaks",)), kb
+    )
+    assert answered.text.startswith("I can't look up records here. In general:\n\nSchool breaks")
+    offered = general_instead(
+        "I can't look up records here.", Decision(Kind.UNSURE, alternatives=("meetings.m1",)), kb
+    )
+    assert offered.text == "I can't look up records here."
+    assert [b.title for b in offered.buttons] == ["What about m1?"]
